@@ -1,0 +1,71 @@
+"""The thin command line: parse arguments, call one stage, map errors to exit codes.
+
+Exit codes: 0 success, 1 a ``WorkflowError`` (bad input, missing model or font),
+2 usage error, 3 review found error-level problems. Library code never prints; this
+package owns the terminal (rich tables, progress bars).
+
+Each command group lives in its own module with ``register(subparsers)``; modules
+import heavy dependencies (argostranslate, weasyprint) inside their handlers only,
+so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+
+from .. import __version__
+from ..errors import WorkflowError
+from . import build, drafting, glossary, rendering, reviewing, sources
+from .common import EXIT_ERROR, EXIT_OK, EXIT_USAGE, Context
+
+COMMAND_MODULES = (sources, glossary, reviewing, drafting, rendering, build)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workflow.py",
+        description="Translate and publish newsroom articles in Urdu, Persian and Sinhala.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="content root holding source/, translations/ and glossary.csv (default: .)",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in COMMAND_MODULES:
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return the process exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help exits 0, usage errors exit 2
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    out = Console(quiet=args.quiet, highlight=False, soft_wrap=True)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    ctx = Context(project_dir=args.project, out=out, err=err)
+    try:
+        code: int = args.handler(args, ctx)
+    except WorkflowError as exc:
+        err.print(f"workflow.py: error: {exc.render(relative_to=Path.cwd())}", markup=False)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        err.print("workflow.py: interrupted; files already written are complete", markup=False)
+        return 130
+    return code if code is not None else EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

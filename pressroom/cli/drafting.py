@@ -1,0 +1,9 @@
+"""CLI commands of this stage (registered by the stage's owner)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add this module's commands to the parser."""

@@ -1,0 +1,133 @@
+"""Per-language facts: direction, script, digits, fonts, plural forms.
+
+Languages are configuration (``defaults.toml`` and a project's ``workflow.toml``),
+completed from CLDR through babel: names, direction and plural forms are never
+typed by hand. Adding a language is a table in the configuration, not code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import ConfigError, UnknownLanguageError
+
+# Zero digit of the CLDR numbering systems our languages' presses use.
+# babel formats numbers with Latin digits only; this maps them to the native ones.
+_ZERO_DIGIT = {
+    "latn": "0",
+    "arab": "\u0660",  # Arabic-Indic ٠
+    "arabext": "\u06f0",  # Extended Arabic-Indic (Persian, Urdu) ۰
+    "deva": "\u0966",
+    "beng": "\u09e6",
+    "sinh": "\u0de6",  # Sinhala Lith digits, historic
+    "tamldec": "\u0be6",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Language:
+    """Everything the stages need to know about one language."""
+
+    code: str
+    """BCP 47 / gettext code: ``ur``, ``fa``, ``si``."""
+    name: str
+    """English name from CLDR, e.g. ``Urdu``."""
+    native_name: str
+    """Name in the language itself, e.g. ``اردو``."""
+    direction: str
+    """``rtl`` or ``ltr``."""
+    script: str
+    """ISO 15924 code of the writing system: ``Arab``, ``Sinh``, ``Latn``."""
+    numbering: str
+    """CLDR numbering system for digits: ``latn``, ``arabext`` ..."""
+    plural_forms: str
+    """gettext Plural-Forms header value from CLDR."""
+    font_family: str
+    font_files: tuple[str, ...]
+    font_scale: float
+    line_height: float
+    full_stop: str
+    question_mark: str
+    comma: str
+
+    @property
+    def digits(self) -> str:
+        """The ten digits this language prints, zero first."""
+        zero = ord(_ZERO_DIGIT[self.numbering])
+        return "".join(chr(zero + i) for i in range(10))
+
+    @property
+    def is_rtl(self) -> bool:
+        return self.direction == "rtl"
+
+    def localize_digits(self, text: str) -> str:
+        """Replace Western digits in ``text`` by this language's digits."""
+        if self.numbering == "latn":
+            return text
+        return text.translate(str.maketrans("0123456789", self.digits))
+
+
+def build_language(code: str, table: Mapping[str, Any]) -> Language:
+    """Complete one ``[languages.<code>]`` table with CLDR data from babel."""
+    from babel import Locale, UnknownLocaleError
+    from babel.messages.plurals import get_plural
+
+    try:
+        locale = Locale.parse(code)
+    except (UnknownLocaleError, ValueError) as exc:
+        raise ConfigError(
+            f"language {code!r} is not a CLDR locale",
+            hint="use a code babel knows, such as ur, fa, si, hi",
+        ) from exc
+    plural = get_plural(locale)
+    order = locale.character_order or "left-to-right"
+    direction = table.get("direction") or ("rtl" if order == "right-to-left" else "ltr")
+    numbering = table.get("numbering", "latn")
+    if numbering not in _ZERO_DIGIT:
+        raise ConfigError(
+            f"language {code!r}: unknown numbering system {numbering!r}",
+            hint="one of " + ", ".join(sorted(_ZERO_DIGIT)),
+        )
+    try:
+        return Language(
+            code=code,
+            name=locale.english_name or code,
+            native_name=locale.display_name or code,
+            direction=direction,
+            script=table["script"],
+            numbering=numbering,
+            plural_forms=f"nplurals={plural.num_plurals}; plural={plural.plural_expr};",
+            font_family=table["font_family"],
+            font_files=tuple(table.get("font_files", ())),
+            font_scale=float(table.get("font_scale", 1.0)),
+            line_height=float(table.get("line_height", 1.5)),
+            full_stop=table.get("full_stop", "."),
+            question_mark=table.get("question_mark", "?"),
+            comma=table.get("comma", ","),
+        )
+    except KeyError as exc:
+        raise ConfigError(
+            f"language {code!r} lacks required setting {exc.args[0]!r}",
+            hint=f"add {exc.args[0]} = ... under [languages.{code}] in workflow.toml",
+        ) from exc
+
+
+def select_languages(
+    languages: Mapping[str, Language], requested: list[str] | None, targets: list[str]
+) -> list[Language]:
+    """The languages a command works on: ``requested`` codes, or all targets.
+
+    An unknown code is an error that lists the configured ones.
+    """
+    codes = requested or targets
+    chosen = []
+    for code in codes:
+        if code not in languages or code not in targets:
+            raise UnknownLanguageError(
+                f"unknown language {code!r}",
+                hint="configured target languages: " + ", ".join(targets),
+            )
+        chosen.append(languages[code])
+    return chosen

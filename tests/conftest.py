@@ -1,0 +1,71 @@
+"""Shared fixtures: a throw-away content root and an in-process CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from pressroom.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "tests" / "data" / "seed_export.txt"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="rewrite golden files under tests/data for a human to review with git diff",
+    )
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """Run ``workflow.py`` in-process; returns exit code and captured output."""
+
+    def run(*argv: str | Path) -> CliResult:
+        capsys.readouterr()
+        code = main([str(a) for a in argv])
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def empty_project(tmp_path: Path) -> Path:
+    """A content root with empty source/ and translations/ and no glossary."""
+    root = tmp_path / "project"
+    (root / "source").mkdir(parents=True)
+    (root / "translations").mkdir()
+    return root
+
+
+@pytest.fixture
+def sample_project(tmp_path: Path) -> Path:
+    """A copy of this repository's sample content (sources, catalogs, glossary)."""
+    root = tmp_path / "sample"
+    root.mkdir()
+    for name in ("source", "translations", "render"):
+        if (REPO / name).exists():
+            shutil.copytree(REPO / name, root / name)
+    for name in ("glossary.csv", "workflow.toml"):
+        if (REPO / name).exists():
+            shutil.copy2(REPO / name, root / name)
+    return root

@@ -1,0 +1,4 @@
+"""Command-line entry point: ``python workflow.py --help``."""
+from pressroom.cli import main
+
+raise SystemExit(main())
