@@ -1,4 +1,4 @@
-"""CLI commands import, extract and status (source articles and catalogs)."""
+"""CLI commands extract and status: source articles to catalogs, and where translation stands."""
 
 from __future__ import annotations
 
