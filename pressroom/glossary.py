@@ -1,0 +1,588 @@
+"""Glossary stage: ``glossary.csv`` -> :class:`Glossary`; term matching per script.
+
+Input: the project's ``glossary.csv`` (schema in ``docs/glossary.md``)::
+
+    english,acronym,kind,case_sensitive,ur,fa,si,note
+    Pakistan People's Party,PPP,organisation,no,پاکستان پیپلز پارٹی|پیپلز پارٹی,...
+
+Output: a :class:`Glossary` that finds terms in English text (``match_source``),
+tells whether a translation spells a term the agreed way (``target_contains``,
+script-folded and tolerant of attached affixes), and writes the ``glossary: X = Y``
+notes ``extract`` puts in front of translators.
+
+:func:`check_glossary` collects every problem in the file; :func:`read_glossary`
+raises the first as a :class:`~pressroom.errors.GlossaryError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import GlossaryError
+from .model import Term
+from .scripts import ARABIC_LETTERS, LANG_SCRIPTS, SINHALA_CHARS, fold, foreign_letters
+
+FIXED_COLUMNS = ("english", "acronym", "kind", "case_sensitive")
+LAST_COLUMN = "note"
+KINDS = ("person", "place", "organisation", "publication", "term")
+_YES = {"yes": True, "no": False, "": False}
+_LANG_COLUMN = re.compile(r"[a-z]{2,3}(?:_[A-Z]{2})?")
+_ACRONYM = re.compile(r"[A-Z][A-Za-z0-9&.\-]*")
+
+# Affixes a correct translation may attach to a glossary spelling (after folding, so
+# one list serves ی/ي and ه/ہ alike). Longest first: the regex tries them in order.
+ARABIC_SUFFIXES = (
+    "هایشان",
+    "هایش",
+    "هایی",
+    "های",
+    "ها",  # Persian plural (ZWNJ folded away)
+    "یانی",
+    "یان",
+    "گان",
+    "ان",  # Persian plural of people
+    "ئیں",
+    "یوں",
+    "ؤں",
+    "وں",
+    "یں",
+    "ں",
+    "ئے",
+    "ئی",
+    "ے",  # Urdu oblique, plural
+    "اش",
+    "شان",
+    "ست",
+    "یی",
+    "ای",
+    "ی",
+    "ش",  # Persian ezafe, clitics, adjective ی
+)
+ARABIC_PREFIXES = ("غیر",)
+SINHALA_SUFFIXES = (
+    "වරුන්ගේ",
+    "වරුන්ට",
+    "වරුන්",
+    "වරයාගේ",
+    "වරයා",
+    "වරු",
+    "යන්ගේ",
+    "යන්ට",
+    "යන්",
+    "යාගේ",
+    "යාට",
+    "යා",
+    "යෙහි",
+    "යෙන්",
+    "යක්",
+    "යේද",
+    "යේ",
+    "යට",
+    "යත්",
+    "යි",
+    "ය",
+    "වලින්",
+    "වලට",
+    "වල",
+    "වෙන්",
+    "වේ",
+    "වට",
+    "ව",
+    "ගෙන්",
+    "ගේද",
+    "ගේ",
+    "ටත්",
+    "ට",
+    "ෙහි",
+    "ෙන්",
+    "ේ",
+    "හි",
+    "න්ගේ",
+    "න්ට",
+    "න්",
+    "ලාගේ",
+    "ලා",
+    "නු",
+    "ීය",
+    "ී",
+    "ු",
+    "ත්",
+    "ද",
+    "ක්",
+)
+_SINHALA_STEM_ENDINGS = ("ය", "ව")
+_ENGLISH_SUFFIX = r"(?:['’]s|['’]|es|s)?"
+_ACRONYM_SUFFIX = r"(?:['’]s|s)?"
+# Where English text is not prose: link destinations, autolinks, bare URLs, code spans.
+_NOT_PROSE = re.compile(r"`+[^`]*`+|\]\([^)]*\)|<[a-z][a-z0-9+.-]*:[^>\s]*>|https?://\S+|www\.\S+", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceMatch:
+    """One occurrence of a glossary term in English text."""
+
+    term: Term
+    start: int
+    end: int
+    full: bool = True
+    """Matched the full English name (not an acronym or a listed short form)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GlossaryProblem:
+    """One thing wrong in glossary.csv (``glossary check`` lists them all)."""
+
+    line: int
+    message: str
+    hint: str
+
+    def error(self, path: Path) -> GlossaryError:
+        return GlossaryError(self.message, path=path, line=self.line, hint=self.hint)
+
+
+class Glossary:
+    """The agreed names and terms, with matchers for English and each target script."""
+
+    __slots__ = ("_english_forms", "_source_pattern", "_source_terms", "_target_patterns", "path", "terms")
+
+    def __init__(
+        self,
+        terms: Iterable[Term],
+        *,
+        english_forms: Mapping[int, tuple[str, ...]] | None = None,
+        path: Path | None = None,
+    ) -> None:
+        self.terms: tuple[Term, ...] = tuple(terms)
+        self.path = path
+        forms = dict(english_forms or {})
+        self._english_forms: dict[int, tuple[str, ...]] = {
+            index: forms.get(index, (term.english,)) for index, term in enumerate(self.terms)
+        }
+        self._target_patterns: dict[tuple[str, int, bool], re.Pattern[str] | None] = {}
+        self._source_terms: dict[str, tuple[Term, bool]] = {}
+        self._source_pattern = self._compile_source()
+
+    # -- English -------------------------------------------------------------------
+
+    def _compile_source(self) -> re.Pattern[str] | None:
+        alternatives: list[tuple[int, str]] = []
+        for index, term in enumerate(self.terms):
+            for number, form in enumerate(self._english_forms[index]):
+                alternatives.append((len(form), self._alternative(f"t{index}f{number}", form, term)))
+                self._source_terms[f"t{index}f{number}"] = (term, number == 0)
+            if term.acronym:
+                name = f"t{index}a"
+                body = re.escape(term.acronym).replace(r"\-", "[-‐‑]")
+                alternatives.append(
+                    (len(term.acronym), rf"(?P<{name}>(?-i:{body}){_ACRONYM_SUFFIX}(?!\\?\$))")
+                )
+                self._source_terms[name] = (term, False)
+        if not alternatives:
+            return None
+        alternatives.sort(key=lambda item: -item[0])  # longest first: Imran Khan before Khan
+        body = "|".join(pattern for _, pattern in alternatives)
+        return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+
+    @staticmethod
+    def _alternative(name: str, form: str, term: Term) -> str:
+        pieces = []
+        for char in form:
+            if char.isspace():
+                pieces.append(r"\s+")
+            elif char in "-‐‑":
+                pieces.append(r"[-‐‑\s]")
+            elif char in "'’":
+                pieces.append("['’]")
+            else:
+                pieces.append(re.escape(char))
+        flags = "" if term.case_sensitive else "i"
+        body = "".join(pieces)
+        return rf"(?P<{name}>(?{flags or '-i'}:{body}){_ENGLISH_SUFFIX})"
+
+    def match_source(self, text: str) -> list[SourceMatch]:
+        """Glossary terms in English ``text``, in order, longest match winning.
+
+        Finds plurals and possessives (Hazaras, Khan's), multiword names across line
+        breaks, hyphen variants and acronyms (case-sensitive); ignores link URLs,
+        bare URLs and code spans, and "US" in "US$".
+        """
+        if self._source_pattern is None:
+            return []
+        prose = _NOT_PROSE.sub(lambda found: " " * len(found.group(0)), text)
+        matches = []
+        for found in self._source_pattern.finditer(prose):
+            name = found.lastgroup
+            if name is None:  # pragma: no cover - every alternative is a named group
+                continue
+            term, full = self._source_terms[name]
+            matches.append(SourceMatch(term, found.start(), found.end(), full))
+        return matches
+
+    def source_terms(self, text: str) -> list[tuple[Term, bool]]:
+        """Distinct terms in ``text`` in order of first occurrence, and whether any use was full."""
+        seen: dict[int, tuple[Term, bool]] = {}
+        for match in self.match_source(text):
+            key = id(match.term)
+            previous = seen.get(key)
+            seen[key] = (match.term, match.full or (previous is not None and previous[1]))
+        return list(seen.values())
+
+    # -- targets -------------------------------------------------------------------
+
+    def _target_pattern(self, lang: str, term: Term, *, full: bool) -> re.Pattern[str] | None:
+        key = (lang, id(term), full)
+        if key in self._target_patterns:
+            return self._target_patterns[key]
+        forms = list(term.spellings.get(lang, ()))
+        script = LANG_SCRIPTS.get(lang, "Latn")
+        if full and len(forms) > 1:
+            # For the full English name, a short form (a word sequence inside the
+            # canonical spelling, like خان in عمران خان) is not enough.
+            canonical = f" {fold(forms[0], script)} "
+            forms = [forms[0]] + [form for form in forms[1:] if f" {fold(form, script)} " not in canonical]
+        # A ZWNJ in a glossary spelling may be a space or nothing in the text (both occur).
+        folded_forms = {fold(form.replace("\u200c", " "), script) for form in forms if form}
+        alternatives = sorted({_target_body(form, script) for form in folded_forms}, key=len)
+        pattern = None
+        if alternatives:
+            body = "|".join(reversed(alternatives))
+            if script == "Arab":
+                prefix = "|".join(ARABIC_PREFIXES)
+                suffix = "|".join(ARABIC_SUFFIXES)
+                letter = f"[{ARABIC_LETTERS}]"
+                pattern = re.compile(rf"(?<!{letter})(?:(?:{prefix}) ?)?(?:{body})(?:{suffix})?(?!{letter})")
+            elif script == "Sinh":
+                suffix = "|".join(SINHALA_SUFFIXES)
+                pattern = re.compile(rf"(?<![{SINHALA_CHARS}])(?:{body})(?:{suffix})?(?![{SINHALA_CHARS}])")
+            else:
+                pattern = re.compile(rf"(?<!\w)(?:{body}){_ENGLISH_SUFFIX}(?!\w)", re.I)
+        self._target_patterns[key] = pattern
+        return pattern
+
+    def target_contains(self, lang: str, text: str, term: Term, *, full: bool = False) -> bool:
+        """Whether translation ``text`` in ``lang`` spells ``term`` as the glossary says.
+
+        Canonical spelling or any listed variant, compared after script folding, with
+        the attached affixes of the language allowed around it. With ``full`` (the
+        English had the full name) short forms inside the canonical spelling do not count.
+        A term without a spelling in ``lang`` is always "contained".
+        """
+        pattern = self._target_pattern(lang, term, full=full)
+        if pattern is None:
+            return True
+        return pattern.search(fold(text, LANG_SCRIPTS.get(lang, "Latn"))) is not None
+
+    def notes(self, lang: str, text: str) -> list[str]:
+        """``glossary: <English> = <canonical>`` notes for the terms in English ``text``."""
+        notes = []
+        for term, _ in self.source_terms(text):
+            forms = term.spellings.get(lang)
+            if not forms:
+                continue
+            english = f"{term.english} ({term.acronym})" if term.acronym else term.english
+            note = f"glossary: {english} = {forms[0]}"
+            if len(forms) > 1:
+                note += " (also: " + ", ".join(forms[1:]) + ")"
+            notes.append(note)
+        return notes
+
+    def english_forms(self, term: Term) -> tuple[str, ...]:
+        """Every English form of ``term``: canonical name, listed variants and acronym."""
+        for index, known in enumerate(self.terms):
+            if known is term:
+                forms = self._english_forms[index]
+                return (*forms, term.acronym) if term.acronym else forms
+        return (term.english,)
+
+
+def _target_body(folded: str, script: str) -> str:
+    """Regex for one folded target spelling: spaces optional (ZWNJ and joined forms)."""
+    parts = [re.escape(part) for part in folded.split(" ")]
+    if script == "Sinh":
+        stemmed = parts[-1]
+        if len(stemmed) > 2 and stemmed.endswith(_SINHALA_STEM_ENDINGS):
+            parts[-1] = f"{stemmed[:-1]}(?:{re.escape(stemmed[-1])})?"
+    return " ?".join(parts)
+
+
+# -- reading and checking --------------------------------------------------------------
+
+
+def check_glossary(
+    path: Path, *, scripts: Mapping[str, str] | None = None
+) -> tuple[Glossary | None, list[GlossaryProblem]]:
+    """Read ``path`` and collect every problem; the Glossary is None when any was found.
+
+    ``scripts`` maps language columns to ISO 15924 scripts (defaults: ur/fa Arab, si Sinh).
+    """
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise GlossaryError(
+            "no such file", path=path, hint="create glossary.csv (see docs/glossary.md)"
+        ) from exc
+    problems: list[GlossaryProblem] = []
+    if raw.startswith(b"\xef\xbb\xbf"):
+        problems.append(
+            GlossaryProblem(
+                line=1, message="file starts with a byte-order mark (BOM)", hint="save as UTF-8 without BOM"
+            )
+        )
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(GlossaryProblem(line=line, message="not valid UTF-8", hint="save the file as UTF-8"))
+        return None, problems
+    glossary = parse_glossary(text, path=path, scripts=scripts, problems=problems)
+    return (glossary if not problems else None), problems
+
+
+def read_glossary(path: Path, *, scripts: Mapping[str, str] | None = None) -> Glossary:
+    """Read ``glossary.csv``; raise ``GlossaryError`` (file:line, hint) on the first problem."""
+    glossary, problems = check_glossary(path, scripts=scripts)
+    if problems or glossary is None:
+        raise problems[0].error(path)
+    return glossary
+
+
+def parse_glossary(
+    text: str,
+    *,
+    path: Path | None = None,
+    scripts: Mapping[str, str] | None = None,
+    problems: list[GlossaryProblem],
+) -> Glossary:
+    """Parse glossary CSV ``text``, appending problems; returns the terms that are usable."""
+    script_of_lang = dict(LANG_SCRIPTS)
+    script_of_lang.update(scripts or {})
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        problems.append(
+            GlossaryProblem(
+                line=1,
+                message="no header row",
+                hint="first line: " + ",".join((*FIXED_COLUMNS, "ur", "fa", "si", "note")),
+            )
+        )
+        return Glossary((), path=path)
+    header_line = lines[0]
+    if "," not in header_line:
+        used = ";" if ";" in header_line else "\\t" if "\t" in header_line else None
+        message = f"wrong delimiter {used!r}" if used else "header has a single column"
+        problems.append(
+            GlossaryProblem(
+                line=1, message=message, hint="separate cells with commas (save as CSV, comma-delimited)"
+            )
+        )
+        return Glossary((), path=path)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    header = [cell.strip() for cell in next(reader)]
+    languages = _check_header(header, problems)
+    if languages is None:
+        return Glossary((), path=path)
+    terms: list[Term] = []
+    english_forms: dict[int, tuple[str, ...]] = {}
+    first_line = reader.line_num + 1
+    seen_english: dict[str, tuple[int, Term]] = {}
+    seen_spelling: dict[tuple[str, str], tuple[int, str]] = {}
+    for row in reader:
+        line = first_line
+        first_line = reader.line_num + 1
+        if not row or all(not cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            hint = "quote cells that contain commas"
+            if len(row) == 1 and (";" in row[0] or "\t" in row[0]):
+                hint = "separate cells with commas, not semicolons or tabs"
+            problems.append(
+                GlossaryProblem(
+                    line=line, message=f"expected {len(header)} cells, found {len(row)}", hint=hint
+                )
+            )
+            continue
+        cells = dict(zip(header, (cell.strip() for cell in row), strict=True))
+        parsed = _parse_row(cells, languages, script_of_lang, line, problems)
+        if parsed is None:
+            continue
+        term, forms = parsed
+        if _check_conflicts(term, forms, line, seen_english, seen_spelling, script_of_lang, problems):
+            english_forms[len(terms)] = forms
+            terms.append(term)
+    return Glossary(terms, english_forms=english_forms, path=path)
+
+
+def _check_header(header: list[str], problems: list[GlossaryProblem]) -> list[str] | None:
+    expected = ",".join((*FIXED_COLUMNS, "ur", "fa", "si", LAST_COLUMN))
+    duplicated = sorted({name for name in header if header.count(name) > 1})
+    if duplicated:
+        problems.append(
+            GlossaryProblem(
+                line=1, message="duplicate column " + ", ".join(duplicated), hint=f"the header is {expected}"
+            )
+        )
+        return None
+    missing = [name for name in (*FIXED_COLUMNS, LAST_COLUMN) if name not in header]
+    languages = [name for name in header if name not in (*FIXED_COLUMNS, LAST_COLUMN)]
+    unknown = [name for name in languages if not _LANG_COLUMN.fullmatch(name)]
+    if missing or unknown or not languages:
+        parts = []
+        if missing:
+            parts.append("missing " + ", ".join(missing))
+        if unknown:
+            parts.append("unexpected " + ", ".join(unknown))
+        if not languages:
+            parts.append("no language columns")
+        problems.append(
+            GlossaryProblem(
+                line=1,
+                message="wrong column set: " + "; ".join(parts),
+                hint=f"the header is {expected} (one column per target language)",
+            )
+        )
+        return None
+    return languages
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split("|")]
+
+
+def _parse_row(
+    cells: dict[str, str],
+    languages: list[str],
+    script_of_lang: Mapping[str, str],
+    line: int,
+    problems: list[GlossaryProblem],
+) -> tuple[Term, tuple[str, ...]] | None:
+    before = len(problems)
+
+    def problem(message: str, hint: str) -> None:
+        problems.append(GlossaryProblem(line=line, message=message, hint=hint))
+
+    english = _split(cells["english"])
+    if not cells["english"]:
+        problem("empty english cell", "give the English name or term")
+    elif "" in english:
+        problem("empty variant in the english cell", "remove the stray '|'")
+    elif len(set(english)) != len(english):
+        problem("repeated variant in the english cell", "list each English form once")
+    for form in english:
+        for script, start, end in foreign_letters(form, "Latn"):
+            problem(
+                f"{script} letters in the english cell: {form[start:end]!r}", "the english column is English"
+            )
+    kind = cells["kind"]
+    if not kind:
+        problem("empty kind cell", "one of " + ", ".join(KINDS))
+    elif kind not in KINDS:
+        problem(f"unknown kind {kind!r}", "one of " + ", ".join(KINDS))
+    flag = cells["case_sensitive"].lower()
+    if flag not in _YES:
+        problem(
+            f"case_sensitive must be yes or no, not {cells['case_sensitive']!r}",
+            "write yes, no or leave empty",
+        )
+    acronym = cells["acronym"] or None
+    if acronym is not None and not _ACRONYM.fullmatch(acronym):
+        problem(f"acronym {acronym!r} is not an acronym", "capital letters, digits and '-', e.g. PML-N")
+    spellings: dict[str, tuple[str, ...]] = {}
+    for lang in languages:
+        cell = cells[lang]
+        if not cell:
+            problem(
+                f"empty {lang} cell for {english[0]!r}",
+                f"give the {lang} spelling (canonical first, variants after '|')",
+            )
+            continue
+        forms = _split(cell)
+        if "" in forms:
+            problem(f"empty variant in the {lang} cell", "remove the stray '|'")
+            continue
+        if len(set(forms)) != len(forms):
+            problem(f"repeated variant in the {lang} cell", "list each spelling once")
+        expected = script_of_lang.get(lang)
+        if expected:
+            for form in forms:
+                for found, start, end in foreign_letters(form, expected):
+                    problem(
+                        f"{found} letters in the {lang} cell: {form[start:end]!r}",
+                        f"the {lang} column must be written in {expected} script",
+                    )
+        spellings[lang] = tuple(forms)
+    if len(problems) > before:
+        return None
+    term = Term(
+        english=english[0],
+        acronym=acronym,
+        kind=kind,
+        note=cells[LAST_COLUMN],
+        case_sensitive=_YES[flag],
+        spellings=spellings,
+        line=line,
+    )
+    return term, tuple(english)
+
+
+def _check_conflicts(
+    term: Term,
+    english: tuple[str, ...],
+    line: int,
+    seen_english: dict[str, tuple[int, Term]],
+    seen_spelling: dict[tuple[str, str], tuple[int, str]],
+    script_of_lang: Mapping[str, str],
+    problems: list[GlossaryProblem],
+) -> bool:
+    ok = True
+    names = [*english, *([term.acronym] if term.acronym else [])]
+    for name in names:
+        key = name if name == term.acronym or term.case_sensitive else name.casefold()
+        previous = seen_english.get(key)
+        if previous is None:
+            continue
+        other_line, other = previous
+        ok = False
+        if other.spellings == term.spellings:
+            problems.append(
+                GlossaryProblem(
+                    line=line,
+                    message=f"duplicate entry for {name!r} (also on line {other_line})",
+                    hint="delete one of the two rows",
+                )
+            )
+        else:
+            differing = [lang for lang in term.spellings if term.spellings[lang] != other.spellings.get(lang)]
+            problems.append(
+                GlossaryProblem(
+                    line=line,
+                    message=f"{name!r} contradicts line {other_line}: "
+                    f"different {', '.join(differing)} spellings",
+                    hint="keep one row per English name and list accepted variants after '|'",
+                )
+            )
+    if not ok:
+        return False
+    for name in names:
+        key = name if name == term.acronym or term.case_sensitive else name.casefold()
+        seen_english[key] = (line, term)
+    for lang, forms in term.spellings.items():
+        for form in forms:
+            folded = fold(form, script_of_lang.get(lang, "Latn"))
+            taken = seen_spelling.get((lang, folded))
+            if taken is not None and taken[1] != term.english:
+                problems.append(
+                    GlossaryProblem(
+                        line=line,
+                        message=f"{lang} spelling {form!r} is also given for {taken[1]!r} on line {taken[0]}",
+                        hint="one spelling cannot stand for two different names; make them distinct",
+                    )
+                )
+                ok = False
+            seen_spelling[(lang, folded)] = (line, term.english)
+    return ok
