@@ -3,7 +3,137 @@
 from __future__ import annotations
 
 import argparse
+import json
+from typing import Any
+
+from .common import EXIT_OK, Context
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this module's commands to the parser."""
+    extract = subparsers.add_parser(
+        "extract",
+        help="create or update the PO catalogs of articles (msgmerge semantics)",
+        description=(
+            "Write translations/templates/<slug>.pot and translations/<lang>/<slug>.po for every "
+            "target language. Changed paragraphs keep their old translation marked fuzzy; removed "
+            "ones become obsolete (#~); nothing a translator wrote is lost."
+        ),
+    )
+    extract.add_argument("articles", nargs="*", metavar="ARTICLE", help="article slugs (default: all)")
+    extract.add_argument("--prune", action="store_true", help="remove obsolete (#~) entries")
+    extract.add_argument(
+        "--force", action="store_true", help="re-read every article even if nothing changed since last run"
+    )
+    extract.set_defaults(handler=run_extract)
+
+    status = subparsers.add_parser(
+        "status",
+        help="how far each article's translation is, per language",
+        description="Entries and words translated, fuzzy (by reason), untranslated and obsolete.",
+    )
+    status.add_argument("articles", nargs="*", metavar="ARTICLE", help="article slugs (default: all)")
+    status.add_argument("--lang", action="append", metavar="L", help="only this language (repeatable)")
+    status.add_argument("--json", action="store_true", help="machine-readable output (see docs/catalogs.md)")
+    status.set_defaults(handler=run_status)
+
+
+def _load_glossary(ctx: Context) -> Any:
+    """The project's glossary for extracted notes, when the file and the module exist."""
+    path = ctx.project.glossary_path
+    if not path.exists():
+        return None
+    try:
+        from .. import glossary
+    except ImportError:
+        return None
+    return glossary.read_glossary(path)
+
+
+def run_extract(args: argparse.Namespace, ctx: Context) -> int:
+    from ..catalog import extract
+
+    report = extract(
+        ctx.project,
+        args.articles or None,
+        prune=args.prune,
+        glossary=_load_glossary(ctx),
+        force=args.force,
+    )
+    for change in report.changes:
+        if change.written:
+            ctx.out.print(f"wrote {ctx.project.relative(change.path)}", markup=False)
+    summary = (
+        f"{report.written} files written, {report.unchanged} unchanged"
+        f" ({report.skipped} articles unchanged since last run); "
+        f"{report.new} new, {report.fuzzy} fuzzy, {report.obsolete} obsolete"
+    )
+    if report.revived:
+        summary += f", {report.revived} revived"
+    if report.pruned:
+        summary += f", {report.pruned} pruned"
+    ctx.out.print(summary, markup=False)
+    return EXIT_OK
+
+
+def run_status(args: argparse.Namespace, ctx: Context) -> int:
+    from ..catalog import catalog_slugs, catalog_stats
+    from ..errors import SourceError
+
+    project = ctx.project
+    languages = project.target_languages(args.lang)
+    known = catalog_slugs(project)
+    slugs = args.articles or known
+    for slug in slugs:
+        if slug not in known:
+            raise SourceError(
+                f"unknown article {slug!r}",
+                path=project.source_path(slug),
+                hint="run `workflow.py status` without ARTICLE to list every article",
+            )
+    stats = [catalog_stats(project, language.code, slug) for slug in slugs for language in languages]
+    if args.json:
+        payload = {"format": 1, "catalogs": [item.as_json() for item in stats]}
+        ctx.out.print(json.dumps(payload, ensure_ascii=False, indent=2), markup=False, soft_wrap=True)
+        return EXIT_OK
+
+    from rich.table import Table
+
+    table = Table(title="Translation status", show_lines=False)
+    for name, justify in (
+        ("article", "left"),
+        ("lang", "left"),
+        ("translated", "right"),
+        ("words", "right"),
+        ("fuzzy", "right"),
+        ("why fuzzy", "left"),
+        ("untranslated", "right"),
+        ("obsolete", "right"),
+        ("publishable", "center"),
+    ):
+        table.add_column(name, justify=justify, no_wrap=name in {"article", "why fuzzy"})  # type: ignore[arg-type]
+    for item in stats:
+        reasons = [
+            f"{count} {label}"
+            for count, label in (
+                (item.machine_draft, "machine"),
+                (item.memory_match, "memory"),
+                (item.source_changed, "source changed"),
+                (item.unreviewed, "unreviewed"),
+                (item.fuzzy_other, "other"),
+            )
+            if count
+        ]
+        table.add_row(
+            item.slug,
+            item.lang,
+            f"{item.translated}/{item.entries}",
+            f"{item.translated_words}/{item.words}",
+            str(item.fuzzy),
+            ", ".join(reasons) or "-",
+            str(item.untranslated) if item.exists else f"{item.untranslated} (no .po)",
+            str(item.obsolete),
+            "yes" if item.publishable else "no",
+        )
+    ctx.out.print(table)
+    return EXIT_OK
