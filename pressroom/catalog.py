@@ -621,6 +621,8 @@ class ExtractReport:
     """The outcome of one extract run."""
 
     changes: tuple[CatalogChange, ...]
+    """One per catalog of every article that was not skipped; the counts below sum the
+    language catalogs only (the template's own ``new`` says how many texts it gained)."""
     skipped: int
     """Articles whose source and catalogs were unchanged since the last run (not even parsed)."""
 
@@ -634,23 +636,23 @@ class ExtractReport:
 
     @property
     def new(self) -> int:
-        return sum(change.new for change in self.changes)
+        return sum(change.new for change in self.changes if change.lang is not None)
 
     @property
     def fuzzy(self) -> int:
-        return sum(change.fuzzy for change in self.changes)
+        return sum(change.fuzzy for change in self.changes if change.lang is not None)
 
     @property
     def obsolete(self) -> int:
-        return sum(change.obsolete for change in self.changes)
+        return sum(change.obsolete for change in self.changes if change.lang is not None)
 
     @property
     def revived(self) -> int:
-        return sum(change.revived for change in self.changes)
+        return sum(change.revived for change in self.changes if change.lang is not None)
 
     @property
     def pruned(self) -> int:
-        return sum(change.pruned for change in self.changes)
+        return sum(change.pruned for change in self.changes if change.lang is not None)
 
 
 def _now_stamp() -> str:
@@ -932,14 +934,12 @@ def _iter_article_catalogs(
     prune: bool,
     stamp: Callable[[], str],
 ) -> Iterator[_Pending]:
-    from importlib import import_module
-
+    from .segment import iter_segments
     from .source import read_article
 
-    segment_module = import_module(".segment", __package__)  # TODO: plain import once segment.py lands
     article = read_article(project.source_path(slug))
     reference = project.relative(project.source_path(slug))
-    template = _template_entries(segment_module.iter_segments(article), reference)
+    template = _template_entries(iter_segments(article), reference)
 
     pot_path = project.pot_path(slug)
     old_pot = read_catalog(pot_path) if pot_path.exists() else None
@@ -957,7 +957,9 @@ def _iter_article_catalogs(
     if old_date is not None and _signature(pot) != _signature(old_pot):
         pot.metadata["POT-Creation-Date"] = stamp()
     pot_date = pot.metadata["POT-Creation-Date"]
-    yield _Pending(pot_path, slug, None, pot, _MergeCounts(new=len(template) if old_pot is None else 0))
+    old_keys = {(e.msgctxt, e.msgid) for e in old_pot} if old_pot is not None else set()
+    added = sum(1 for e in template if (e.msgctxt, e.msgid) not in old_keys)
+    yield _Pending(pot_path, slug, None, pot, _MergeCounts(new=added))
 
     for language in languages:
         old = olds[language.code]

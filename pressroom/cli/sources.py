@@ -97,43 +97,50 @@ def run_status(args: argparse.Namespace, ctx: Context) -> int:
         ctx.out.print(json.dumps(payload, ensure_ascii=False, indent=2), markup=False, soft_wrap=True)
         return EXIT_OK
 
+    from rich import box
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title="Translation status", show_lines=False)
-    for name, justify in (
-        ("article", "left"),
-        ("lang", "left"),
-        ("translated", "right"),
-        ("words", "right"),
-        ("fuzzy", "right"),
-        ("why fuzzy", "left"),
-        ("untranslated", "right"),
-        ("obsolete", "right"),
-        ("publishable", "center"),
-    ):
-        table.add_column(name, justify=justify, no_wrap=name in {"article", "why fuzzy"})  # type: ignore[arg-type]
+    table = Table(
+        title="Translation status",
+        box=box.SIMPLE_HEAD,
+        caption=(
+            "done: translated/all entries; words: English words translated/all; fuzzy: needs a "
+            "translator's look (machine draft, memory match, English changed, unreviewed); ready: "
+            "publishable"
+        ),
+    )
+    table.add_column("article", no_wrap=True)
+    table.add_column("lang")
+    table.add_column("done", justify="right")
+    table.add_column("words", justify="right")
+    table.add_column("fuzzy")
+    table.add_column("todo", justify="right")
+    table.add_column("obsolete", justify="right")
+    table.add_column("ready")
+    previous = None
     for item in stats:
         reasons = [
             f"{count} {label}"
             for count, label in (
                 (item.machine_draft, "machine"),
                 (item.memory_match, "memory"),
-                (item.source_changed, "source changed"),
+                (item.source_changed, "changed"),
                 (item.unreviewed, "unreviewed"),
                 (item.fuzzy_other, "other"),
             )
             if count
         ]
         table.add_row(
-            item.slug,
+            escape(item.slug) if item.slug != previous else "",
             item.lang,
             f"{item.translated}/{item.entries}",
             f"{item.translated_words}/{item.words}",
-            str(item.fuzzy),
-            ", ".join(reasons) or "-",
-            str(item.untranslated) if item.exists else f"{item.untranslated} (no .po)",
+            ", ".join(reasons) or "0",
+            str(item.untranslated) if item.exists else f"{item.untranslated} (no po)",
             str(item.obsolete),
-            "yes" if item.publishable else "no",
+            "[green]yes[/]" if item.publishable else "no",
         )
+        previous = item.slug
     ctx.out.print(table)
     return EXIT_OK

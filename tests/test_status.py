@@ -1,0 +1,108 @@
+"""status: per article and language counts, as a table and as JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pressroom.catalog import extract, mark_draft, mark_unreviewed, read_catalog, write_catalog
+from pressroom.project import load_project
+
+P1 = "Eleven coal miners were killed in Mach on Sunday."
+P2 = "The families refused to bury their dead for a week."
+P3 = "Protesters kept the coffins on a highway in Quetta."
+
+
+def write_article(root: Path, slug: str, paragraphs: list[str]) -> None:
+    body = "\n\n".join(paragraphs)
+    (root / "source" / f"{slug}.md").write_text(
+        f'---\ntitle: "Miners killed"\nauthor: Sampath Perera\ndate: 2021-01-12\nslug: {slug}\n'
+        f"language: en\n---\n\n{body}\n",
+        "utf-8",
+    )
+
+
+@pytest.fixture
+def root(empty_project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    write_article(empty_project, "a", [P1, P2, P3])
+    write_article(empty_project, "b", [P1])
+    project = load_project(empty_project)
+    extract(project)
+    path = project.po_path("ur", "a")
+    po = read_catalog(path)
+    for e in po:
+        if e.msgctxt in {"title", "byline"}:
+            e.msgstr = "ترجمہ"
+        elif e.msgid == P1:
+            e.msgstr = "گیارہ کان کن"
+            mark_draft(e, engine="argos", package="en_ur", version="1.0", date="2024-01-01")
+        elif e.msgid == P2:
+            e.msgstr = "خاندانوں نے"
+            mark_unreviewed(e)
+    write_catalog(path, po)
+    for e in (po := read_catalog(project.po_path("fa", "b"))):
+        e.msgstr = "ترجمه"
+    write_catalog(project.po_path("fa", "b"), po)
+    write_article(empty_project, "a", [P1, P2 + " They protested.", "Short."])
+    extract(project)  # P2 -> fuzzy with previous msgid; P3 obsolete? (untranslated: dropped)
+    return empty_project
+
+
+def test_status_json(root: Path, run_cli: Callable[..., Any]) -> None:
+    result = run_cli("--project", root, "status", "--json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["format"] == 1
+    rows = {(row["article"], row["lang"]): row for row in data["catalogs"]}
+    assert set(rows) == {(slug, lang) for slug in "ab" for lang in ("ur", "fa", "si")}
+    ur = rows[("a", "ur")]
+    assert ur["entries"] == 5
+    assert ur["translated"] == 2 and ur["translated_words"] == 2 + 2
+    assert ur["fuzzy"] == 2
+    assert ur["fuzzy_reasons"] == {
+        "machine_draft": 1,
+        "memory_match": 0,
+        "source_changed": 1,
+        "unreviewed": 0,
+        "other": 0,
+    }
+    assert ur["untranslated"] == 1 and ur["untranslated_words"] == 1
+    assert ur["obsolete"] == 0
+    assert ur["publishable"] is False
+    assert ur["path"] == "translations/ur/a.po" and ur["exists"] is True
+    assert ur["words"] == 2 + 2 + len(P1.split()) + len(P2.split()) + 2 + 1
+    assert rows[("b", "fa")]["publishable"] is True
+    assert rows[("b", "fa")]["translated"] == 3
+    assert rows[("b", "si")]["untranslated"] == 3
+
+
+def test_status_filters_and_table(root: Path, run_cli: Callable[..., Any]) -> None:
+    result = run_cli("--project", root, "status", "--lang", "ur", "a", "--json")
+    data = json.loads(result.out)
+    assert [(row["article"], row["lang"]) for row in data["catalogs"]] == [("a", "ur")]
+    table = run_cli("--project", root, "status")
+    assert table.code == 0
+    assert "1 machine" in table.out and "changed" in table.out
+    assert "ready" in table.out and "yes" in table.out
+    bad = run_cli("--project", root, "status", "zzz")
+    assert bad.code == 1 and "unknown article 'zzz'" in bad.err
+    bad_lang = run_cli("--project", root, "status", "--lang", "xx")
+    assert bad_lang.code == 1 and "unknown language" in bad_lang.err
+
+
+def test_status_of_obsolete_and_missing_po(root: Path, run_cli: Callable[..., Any]) -> None:
+    project = load_project(root)
+    po = read_catalog(project.po_path("fa", "b"))
+    write_article(root, "b", [P3])
+    extract(project)
+    (root / "translations" / "si" / "b.po").unlink()
+    data = json.loads(run_cli("--project", root, "status", "b", "--json").out)
+    rows = {row["lang"]: row for row in data["catalogs"]}
+    assert rows["fa"]["obsolete"] == 1 and rows["fa"]["publishable"] is False
+    assert len(po) == 3
+    assert rows["si"]["exists"] is False and rows["si"]["untranslated"] == 3
