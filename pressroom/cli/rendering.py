@@ -1,9 +1,119 @@
-"""CLI commands of this stage (registered by the stage's owner)."""
+"""CLI command render: articles to HTML and PDF in every language, plus bilingual editions."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .common import EXIT_ERROR, EXIT_OK, Context
+
+if TYPE_CHECKING:
+    from ..render_html import RenderReport
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this module's commands to the parser."""
+    parser = subparsers.add_parser(
+        "render",
+        help="render articles to HTML and PDF (published languages; --drafts for the rest)",
+        description=(
+            "Render each article in English and every target language whose catalog is fully "
+            "translated and reviewed, plus a per-language index and bilingual editions, into "
+            "the build folder. Unchanged outputs are not redone."
+        ),
+    )
+    parser.add_argument("articles", nargs="*", metavar="ARTICLE", help="article slugs (default: all)")
+    parser.add_argument(
+        "--lang",
+        action="append",
+        metavar="L",
+        help="language code, repeatable or comma-separated (default: all)",
+    )
+    parser.add_argument(
+        "--format", metavar="FORMATS", help="html, pdf or html,pdf (default: [render] formats)"
+    )
+    parser.add_argument(
+        "--bilingual", action=argparse.BooleanOptionalAction, default=None, help="bilingual editions"
+    )
+    parser.add_argument(
+        "--drafts", action="store_true", help="render unreviewed translations too, marked as drafts"
+    )
+    parser.add_argument("--output", type=Path, metavar="DIR", help="output folder (default: build/)")
+    parser.add_argument(
+        "--jobs", "-j", type=int, metavar="N", help="worker processes (default: [render] jobs)"
+    )
+    parser.add_argument("--force", action="store_true", help="redo every output, changed or not")
+    parser.set_defaults(handler=handle_render)
+
+
+def split_list(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+def handle_render(args: argparse.Namespace, ctx: Context) -> int:
+    from rich.progress import Progress
+
+    from ..render_html import render
+
+    langs = split_list(args.lang)
+    formats = split_list([args.format] if args.format else None)
+    with Progress(console=ctx.err, transient=True, disable=ctx.out.quiet) as bar:
+        task = bar.add_task("rendering", total=None)
+
+        def progress(done: int, total: int, what: str) -> None:
+            bar.update(task, completed=done, total=total, description=what[-60:])
+
+        report = render(
+            ctx.project,
+            langs,
+            args.articles or None,
+            formats=formats,
+            bilingual=args.bilingual,
+            include_drafts=args.drafts,
+            output_dir=args.output,
+            progress=progress,
+            jobs=args.jobs,
+            force=args.force,
+        )
+    print_report(ctx, report)
+    # Asking for a language by name and getting nothing is an error; with no --lang,
+    # unpublished languages are normal while translation is under way.
+    if langs and report.blocked:
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+def print_report(ctx: Context, report: RenderReport) -> None:
+    """Summary: files written and skipped, blocked editions with the entries that block them."""
+    project = ctx.project
+    for warning in report.warnings:
+        ctx.warn(warning)
+    for blocked in report.blocked:
+        ctx.warn(
+            "not published: "
+            + blocked.describe(project.relative)
+            + " (hint: review the entries, or --drafts)"
+        )
+    for lang, slug in report.drafts:
+        ctx.warn(f"{lang}/{slug}: rendered as an unreviewed draft")
+    out = report.output_dir
+    pages = [p for p in report.written if p.suffix in (".html", ".pdf")]
+    for path in pages:
+        ctx.out.print(f"wrote {_shown(path, out, project.root)}", markup=False)
+    ctx.out.print(
+        f"render: {len(pages)} pages written, {len(report.skipped)} up to date, "
+        f"{len(report.blocked)} editions not published, in {_shown(out, out.parent, project.root)}",
+        markup=False,
+    )
+
+
+def _shown(path: Path, out: Path, root: Path) -> str:
+    for base in (root.resolve(), out.resolve()):
+        try:
+            return path.resolve().relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return str(path)

@@ -1,0 +1,161 @@
+"""Font lookup for rendering: each language's configured font files, found and checked.
+
+Input: ``Language.font_family``/``font_files`` from the configuration. Output:
+:class:`FontFace` records, one per file, each under its own CSS family name
+(``PR ur Regular``, ``PR ur Bold``): WeasyPrint 70 garbles text when two
+``@font-face`` rules share a family, so weights and styles are selected by family
+name, never by descriptors alone. Fonts are checked before anything is rendered; a
+missing file is a :class:`FontMissingError` naming the package that installs it.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import FontMissingError
+from .languages import Language
+
+# Where Debian and users keep fonts; fc-list is asked too when it is installed.
+DEFAULT_FONT_DIRS = (
+    Path("/usr/share/fonts"),
+    Path("/usr/local/share/fonts"),
+    Path.home() / ".local/share/fonts",
+    Path.home() / ".fonts",
+)
+INSTALL_HINT = "install it with: sudo apt-get install fonts-noto-core (or set [render] font_dirs)"
+
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FontFace:
+    """One font file as the stylesheets declare it."""
+
+    lang: str
+    """Language whose text uses this face."""
+    family: str
+    """Unique CSS family name, e.g. ``PR ur Bold``."""
+    style_name: str
+    """``Regular``, ``Bold``, ``Italic`` or ``BoldItalic``, from the file name."""
+    weight: int
+    """CSS font-weight of the face (400 or 700)."""
+    italic: bool
+    """Whether the face is italic."""
+    path: Path
+    """The installed font file."""
+
+    @property
+    def file_name(self) -> str:
+        """Name of the copy in the build folder: stable and free of spaces."""
+        return f"PR-{self.lang}-{self.style_name}{self.path.suffix.lower()}"
+
+
+def style_of(file_name: str) -> str:
+    """``Regular``/``Bold``/``Italic``/``BoldItalic`` as the file name says (``NotoSerif-BoldItalic.ttf``)."""
+    stem = Path(file_name).stem
+    tail = stem.rsplit("-", 1)[-1] if "-" in stem else ""
+    bold = "Bold" in tail
+    italic = "Italic" in tail
+    if bold and italic:
+        return "BoldItalic"
+    if bold:
+        return "Bold"
+    if italic:
+        return "Italic"
+    return "Regular"
+
+
+@functools.lru_cache(maxsize=8)
+def _index_fonts(font_dirs: tuple[Path, ...]) -> Mapping[str, Path]:
+    """File name -> path of every font file under ``font_dirs`` and known to fontconfig."""
+    found: dict[str, Path] = {}
+    for directory in font_dirs:
+        if not directory.is_dir():
+            continue
+        for dirpath, _dirs, files in os.walk(directory):
+            for name in files:
+                if name.lower().endswith((".ttf", ".otf", ".ttc")):
+                    found.setdefault(name, Path(dirpath) / name)
+    fc_list = shutil.which("fc-list")
+    if fc_list:
+        try:
+            listing = subprocess.run(
+                [fc_list, "--format", "%{file}\n"], capture_output=True, text=True, timeout=30, check=False
+            ).stdout
+        except (OSError, subprocess.SubprocessError):
+            listing = ""
+        for line in listing.splitlines():
+            path = Path(line.strip())
+            if line.strip():
+                found.setdefault(path.name, path)
+    return found
+
+
+def find_font(file_name: str, font_dirs: Sequence[Path] = DEFAULT_FONT_DIRS) -> Path | None:
+    """The installed file called ``file_name``, or None; an absolute path is checked as is."""
+    candidate = Path(file_name)
+    if candidate.is_absolute():
+        return candidate if candidate.is_file() else None
+    path = _index_fonts(tuple(font_dirs)).get(file_name)
+    return path if path is not None and path.is_file() else None
+
+
+def faces_for(language: Language, font_dirs: Sequence[Path] = DEFAULT_FONT_DIRS) -> list[FontFace]:
+    """The faces of one language, checked: raises FontMissingError for a missing file."""
+    if not language.font_files:
+        raise FontMissingError(
+            f"{language.code}: no font_files configured for {language.font_family!r}",
+            hint=f"list the font files under [languages.{language.code}] font_files in workflow.toml",
+        )
+    faces = []
+    seen: set[str] = set()
+    for file_name in language.font_files:
+        path = find_font(file_name, font_dirs)
+        if path is None:
+            raise FontMissingError(
+                f"{language.code}: font file {file_name} ({language.font_family}) is not installed",
+                hint=INSTALL_HINT,
+            )
+        style = style_of(file_name)
+        if style in seen:
+            continue
+        seen.add(style)
+        faces.append(
+            FontFace(
+                lang=language.code,
+                family=f"PR {language.code} {style}",
+                style_name=style,
+                weight=700 if "Bold" in style else 400,
+                italic="Italic" in style,
+                path=path,
+            )
+        )
+    if "Regular" not in seen:
+        raise FontMissingError(
+            f"{language.code}: font_files has no regular face for {language.font_family!r}",
+            hint="put the Regular file first in font_files",
+        )
+    return faces
+
+
+def check_fonts(
+    languages: Iterable[Language], font_dirs: Sequence[Path] = DEFAULT_FONT_DIRS
+) -> dict[str, list[FontFace]]:
+    """Faces for each language, checking every file before any rendering starts."""
+    return {language.code: faces_for(language, font_dirs) for language in languages}
+
+
+def family_stack(faces: Sequence[FontFace], style: str, fallback: Sequence[str] = ()) -> str:
+    """CSS font-family value for one style, falling back to the regular face, then ``fallback``."""
+    by_style = {face.style_name: face.family for face in faces}
+    names: list[str] = []
+    for wanted in (style, "Bold" if "Bold" in style else "Regular", "Regular"):
+        if wanted in by_style and by_style[wanted] not in names:
+            names.append(by_style[wanted])
+    names.extend(name for name in fallback if name not in names)
+    return ", ".join(f'"{name}"' for name in names)

@@ -1,0 +1,180 @@
+"""Site strings: the words of the templates (navigation, footer, banners), as a catalog.
+
+Input: the jinja2 templates in ``render/`` (``{% trans %}`` blocks and ``_()`` calls).
+Output: ``translations/templates/site.pot`` and one ``translations/<lang>/site.po`` per
+target language, translated and reviewed like any article; at render time a
+:class:`SiteTranslations` object that jinja2's i18n extension calls. The slug
+``site`` is reserved for this catalog.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import CatalogError
+from .project import Project
+
+if TYPE_CHECKING:
+    import polib
+
+SITE_SLUG = "site"
+PACKAGED_TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "render"
+"""The templates shipped with pressroom; a project's own ``render/`` files override them."""
+
+
+def template_dirs(project: Project) -> list[Path]:
+    """Folders searched for templates and CSS, the project's own first."""
+    configured = str(project.section("render").get("templates_dir", "render"))
+    dirs = [project.root / configured]
+    if PACKAGED_TEMPLATES_DIR not in dirs and PACKAGED_TEMPLATES_DIR.is_dir():
+        dirs.append(PACKAGED_TEMPLATES_DIR)
+    return [d for d in dirs if d.is_dir()]
+
+
+def iter_template_files(project: Project) -> list[tuple[str, Path]]:
+    """(name, path) of every template and stylesheet in effect, the project's shadowing the packaged."""
+    chosen: dict[str, Path] = {}
+    for directory in template_dirs(project):
+        for path in sorted(directory.rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                chosen.setdefault(path.relative_to(directory).as_posix(), path)
+    return sorted(chosen.items())
+
+
+def extract_site_messages(project: Project) -> list[tuple[str, list[tuple[str, int]]]]:
+    """msgids of the HTML templates with their occurrences, in first-seen order.
+
+    Uses jinja2's own babel extractor, so ``{% trans %}`` blocks become exactly the
+    msgids the i18n extension will look up at render time.
+    """
+    from babel.messages.extract import extract
+
+    found: dict[str, list[tuple[str, int]]] = {}
+    for name, path in iter_template_files(project):
+        if not name.endswith(".html.j2"):
+            continue
+        with path.open("rb") as handle:
+            for lineno, message, _comments, _context in extract(
+                "jinja2.ext:babel_extract",
+                handle,
+                options={"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"},
+            ):
+                if isinstance(message, tuple):
+                    raise CatalogError(
+                        "plural site strings are not supported",
+                        path=path,
+                        line=lineno,
+                        hint="rephrase without ngettext",
+                    )
+                found.setdefault(message, []).append((f"render/{name}", lineno))
+    return list(found.items())
+
+
+def build_site_template(project: Project) -> polib.POFile:
+    """The site POT as a polib catalog (not written)."""
+    import polib
+
+    pot = polib.POFile(wrapwidth=79)
+    pot.metadata = {
+        "Project-Id-Version": f"{project.name} site strings",
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": _creation_date(),
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+    }
+    for msgid, occurrences in extract_site_messages(project):
+        pot.append(
+            polib.POEntry(
+                msgid=msgid,
+                msgstr="",
+                occurrences=occurrences,
+                flags=["python-format"] if "%(" in msgid else [],
+                comment="site string",
+            )
+        )
+    return pot
+
+
+def _creation_date() -> str:
+    """Fixed for reproducible catalogs: SOURCE_DATE_EPOCH when set, else a constant."""
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        moment = datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC)
+        return moment.strftime("%Y-%m-%d %H:%M+0000")
+    return "2021-01-12 00:00+0000"
+
+
+def update_site_catalogs(project: Project, langs: list[str] | None = None) -> list[Path]:
+    """Write site.pot from the templates and merge it into each language's site.po.
+
+    Existing translations, flags and translator comments are kept; new strings
+    arrive untranslated; strings gone from the templates become obsolete. Returns the
+    files that changed.
+    """
+    import polib
+
+    from .catalog import read_catalog, write_catalog
+
+    pot = build_site_template(project)
+    changed: list[Path] = []
+    pot_path = project.pot_path(SITE_SLUG)
+    if write_catalog(pot_path, pot):
+        changed.append(pot_path)
+    for language in project.target_languages(langs):
+        po_path = project.po_path(language.code, SITE_SLUG)
+        if po_path.exists():
+            po = read_catalog(po_path)
+        else:
+            po = polib.POFile(wrapwidth=79)
+            po.metadata = dict(pot.metadata)
+            po.metadata.update(
+                {
+                    "PO-Revision-Date": pot.metadata["POT-Creation-Date"],
+                    "Last-Translator": "",
+                    "Language-Team": f"{language.name}",
+                    "Language": language.code,
+                    "Plural-Forms": language.plural_forms,
+                }
+            )
+        po.merge(pot)
+        po.metadata["POT-Creation-Date"] = pot.metadata["POT-Creation-Date"]
+        if write_catalog(po_path, po):
+            changed.append(po_path)
+    return changed
+
+
+class SiteTranslations:
+    """The gettext interface jinja2's i18n extension calls, over one catalog's messages.
+
+    Untranslated strings fall back to English, as gettext does.
+    """
+
+    def __init__(self, messages: Mapping[tuple[str | None, str], str]) -> None:
+        self._messages = dict(messages)
+
+    def gettext(self, message: str) -> str:
+        return self._messages.get((None, message)) or message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular) if n == 1 else self.gettext(plural)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self._messages.get((context, message)) or message
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        return self.pgettext(context, singular if n == 1 else plural)
+
+
+def site_translations(project: Project, lang: str, *, include_drafts: bool) -> SiteTranslations:
+    """The site strings of ``lang``; English (the msgids) for the source language or no catalog."""
+    if lang == project.source_language or not project.po_path(lang, SITE_SLUG).exists():
+        return SiteTranslations({})
+    from .catalog import translations
+
+    return SiteTranslations(translations(project, lang, SITE_SLUG, include_drafts=include_drafts))
