@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import random
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -322,3 +322,45 @@ def build_nllb_conversion(work_dir: Path, *, language_tokens: Sequence[str]) -> 
     )
     save_copy_model([*pieces, "eng_Latn", *language_tokens], out)
     return out
+
+
+def cached_build(folder: Path, name: str, build: Callable[[Path], Path]) -> Path:
+    """Build once per folder: tests of several modules share one package per session."""
+    marker = folder / f"{name}.path"
+    if marker.exists():
+        built = Path(marker.read_text("utf-8"))
+        if built.exists():
+            return built
+    folder.mkdir(parents=True, exist_ok=True)
+    built = build(folder)
+    marker.write_text(str(built), "utf-8")
+    return built
+
+
+PO_HEADER = (
+    'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+    '"Content-Transfer-Encoding: 8bit\\n"\n"Language: {lang}\\n"\n'
+)
+
+
+def po_text(lang: str, body: str) -> str:
+    """A minimal valid catalog: the header, then ``body`` (entries in PO syntax)."""
+    return PO_HEADER.format(lang=lang) + "\n" + body.strip("\n") + "\n"
+
+
+def make_project(root: Path, *, targets: Sequence[str], config: str = "", glossary: str = "") -> Path:
+    """A content root with ``workflow.toml`` (targets + extra ``config``) and empty folders."""
+    (root / "source").mkdir(parents=True, exist_ok=True)
+    (root / "translations").mkdir(exist_ok=True)
+    quoted = ", ".join(f'"{t}"' for t in targets)
+    (root / "workflow.toml").write_text(f"[project]\ntargets = [{quoted}]\n{config}", "utf-8")
+    if glossary:
+        (root / "glossary.csv").write_text(glossary, "utf-8")
+    return root
+
+
+def write_catalog_text(root: Path, lang: str, slug: str, body: str) -> Path:
+    path = root / "translations" / lang / f"{slug}.po"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(po_text(lang, body), "utf-8")
+    return path

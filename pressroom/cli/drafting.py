@@ -135,19 +135,13 @@ def run_doctor(args: argparse.Namespace, ctx: Context) -> int:
     settings = _settings(ctx)
     report = doctor(ctx.project, args.lang)
     ctx.out.print(f"packages in {settings.models_dir}", markup=False)
-    table = Table("lang", "engine", "package", "version", "notes / fix")
     for status in report:
-        lines = list(status.notes)
+        used = f"{status.package.name} (version {status.package.version})" if status.package else "MISSING"
+        ctx.out.print(f"{status.lang}: {status.engine}: {used}", markup=False)
+        for note in status.notes:
+            ctx.out.print(f"    {note}", markup=False)
         if status.fix:
-            lines.append(f"fix: {status.fix}")
-        table.add_row(
-            status.lang,
-            status.engine,
-            status.package.name if status.package else "MISSING",
-            status.package.version if status.package else "-",
-            "\n".join(lines) or "ok",
-        )
-    ctx.out.print(table)
+            ctx.out.print(f"    fix: {status.fix}", markup=False)
     return EXIT_OK if all(s.package for s in report) else EXIT_ERROR
 
 
