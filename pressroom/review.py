@@ -735,3 +735,69 @@ def finding_to_dict(finding: Finding, project_root: Path | None = None) -> dict[
         "hint": finding.hint,
         "span": list(finding.span) if finding.span else None,
     }
+
+
+# --------------------------------------------------------------------------- reports
+
+
+def summarize(findings: Iterable[Finding]) -> dict[str, int]:
+    """Counts per severity: ``{"error": n, "warning": n, "info": n}``."""
+    counts = {str(severity): 0 for severity in Severity}
+    for finding in findings:
+        counts[str(finding.severity)] += 1
+    return counts
+
+
+def format_json(findings: Sequence[Finding], project_root: Path | None = None) -> str:
+    """The JSON report: findings, counts per severity and the checks that ran."""
+    import json
+
+    payload = {
+        "summary": summarize(findings),
+        "checks": {code: str(severity) for code, severity in CODES.items()},
+        "findings": [finding_to_dict(finding, project_root) for finding in findings],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def _pieces(text: str, span: tuple[int, int] | None) -> tuple[str, str, str]:
+    if span is None or not (0 <= span[0] <= span[1] <= len(text)):
+        return text, "", ""
+    return text[: span[0]], text[span[0] : span[1]], text[span[1] :]
+
+
+def format_html(project: Project, findings: Sequence[Finding], *, title: str = "Review report") -> str:
+    """The self-contained HTML report (``render/review_report.html.j2``), autoescaped."""
+    import jinja2
+
+    from .site import template_dirs
+
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for finding in findings:
+        language = project.languages.get(finding.lang)
+        before, marked, after = _pieces(finding.msgstr, finding.span)
+        item = finding_to_dict(finding, project.root)
+        item.update(
+            before=before,
+            marked=marked,
+            after=after,
+            dir=language.direction if language else "auto",
+            lang_name=language.name if language else finding.lang,
+        )
+        groups.setdefault((finding.article, finding.lang), []).append(item)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(project)]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    template = env.get_template("review_report.html.j2")
+    return template.render(
+        title=title,
+        source_lang=project.source_language,
+        summary=summarize(findings),
+        groups=[
+            {"article": article, "lang": lang, "items": items} for (article, lang), items in groups.items()
+        ],
+        checks=CODES,
+    )

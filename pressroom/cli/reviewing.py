@@ -1,9 +1,111 @@
-"""CLI commands of this stage (registered by the stage's owner)."""
+"""CLI command ``review``: run the checks over the catalogs; exit 3 on error-level findings."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .common import EXIT_OK, EXIT_REVIEW_FAILED, Context
+
+if TYPE_CHECKING:
+    from ..model import Finding
+
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this module's commands to the parser."""
+    review = subparsers.add_parser(
+        "review",
+        help="check translations against the glossary and for numbers, markup, script, punctuation",
+        description=(
+            "Review every translated and fuzzy entry of the catalogs (checks and codes: "
+            "docs/review.md). Exit status 3 when any error-level finding remains; silence one "
+            "check for one entry with a translator comment '# noqa: CODE'."
+        ),
+    )
+    review.add_argument(
+        "articles", nargs="*", metavar="ARTICLE", help="article slugs (default: all catalogs)"
+    )
+    review.add_argument("--lang", action="append", metavar="L", help="only this language (repeatable)")
+    review.add_argument(
+        "--format", choices=("text", "json", "html"), default="text", help="report format (default: text)"
+    )
+    review.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE (atomically)")
+    review.add_argument(
+        "--skip-untranslated",
+        action="store_true",
+        help="do not report empty entries and missing catalogs (review work in progress)",
+    )
+    review.set_defaults(handler=run_review)
+
+
+def run_review(args: argparse.Namespace, ctx: Context) -> int:
+    from ..fsio import atomic_write
+    from ..review import format_html, format_json, has_errors, review, summarize
+
+    project = ctx.project
+    findings = review(
+        project,
+        args.lang or None,
+        args.articles or None,
+        include_untranslated=not args.skip_untranslated,
+    )
+    status = EXIT_REVIEW_FAILED if has_errors(findings) else EXIT_OK
+    counts = summarize(findings)
+    summary = f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info"
+    if args.format == "text" and args.output is None:
+        _print_text(ctx, findings)
+        ctx.out.print(summary, markup=False)
+        return status
+    if args.format == "json":
+        report = format_json(findings, project.root)
+    elif args.format == "html":
+        report = format_html(project, findings)
+    else:
+        report = _plain_text(ctx, findings) + summary + "\n"
+    if args.output is None:
+        ctx.out.file.write(report)
+    else:
+        atomic_write(args.output, report)
+        ctx.err.print(f"wrote {args.output} ({summary})", markup=False)
+    return status
+
+
+def _location(ctx: Context, finding: Finding) -> str:
+    if finding.path is None:
+        return ""
+    where = ctx.project.relative(finding.path)
+    return f"{where}:{finding.line}" if finding.line else where
+
+
+def _print_text(ctx: Context, findings: list[Finding]) -> None:
+    from rich.text import Text
+
+    current: tuple[str, str] | None = None
+    for finding in findings:
+        if (finding.article, finding.lang) != current:
+            current = (finding.article, finding.lang)
+            ctx.out.print(Text(f"{finding.article} [{finding.lang}]", style="bold underline"))
+        line = Text("  ")
+        line.append(_location(ctx, finding) + ": ")
+        line.append(str(finding.severity), style=_STYLE.get(str(finding.severity), ""))
+        line.append(f" [{finding.code}] ", style="cyan")
+        line.append(finding.message)
+        ctx.out.print(line)
+        if finding.hint:
+            ctx.out.print(Text(f"      hint: {finding.hint}", style="dim"))
+
+
+def _plain_text(ctx: Context, findings: list[Finding]) -> str:
+    lines = []
+    current: tuple[str, str] | None = None
+    for finding in findings:
+        if (finding.article, finding.lang) != current:
+            current = (finding.article, finding.lang)
+            lines.append(f"{finding.article} [{finding.lang}]")
+        lines.append(f"  {_location(ctx, finding)}: {finding.severity} [{finding.code}] {finding.message}")
+        if finding.hint:
+            lines.append(f"      hint: {finding.hint}")
+    return "\n".join(lines) + ("\n" if lines else "")
