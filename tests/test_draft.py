@@ -45,7 +45,9 @@ def installed(
     folder = tmp_path / "models"
     monkeypatch.setenv(MODELS_DIR_ENV, str(folder))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    result = run_cli("--project", make_project(tmp_path / "setup", targets=["ur"]), "models", "install", copy_package)
+    result = run_cli(
+        "--project", make_project(tmp_path / "setup", targets=["ur"]), "models", "install", copy_package
+    )
     assert result.code == 0, result.err
     return folder
 
@@ -140,7 +142,7 @@ def test_refresh_drafts_redrafts_only_untouched_machine_drafts(
 
 
 MARKUP = (
-    "Police in **Tehran** confirmed [the talks](https://example.org/a_b?x=1 \"Talks\") had made "
+    'Police in **Tehran** confirmed [the talks](https://example.org/a_b?x=1 "Talks") had made '
     "*real* progress, see `fuel_index()` and <https://news.example/x_y>. Officials in "
     "[Karachi][1] agreed!"
 )
@@ -227,13 +229,15 @@ def test_memory_reuses_human_translations_only(
     reused = found["Shared boilerplate line."]
     assert reused.msgstr == "مشترکہ سطر" and "fuzzy" in reused.flags
     assert reused.tcomment == "memory-match: archive"
-    assert found["Only a fuzzy guess exists."].msgstr == "Only a fuzzy guess exists."  # machine, not the guess
+    assert (
+        found["Only a fuzzy guess exists."].msgstr == "Only a fuzzy guess exists."
+    )  # machine, not the guess
     msgfmt_check(path)
 
 
 def test_cache_makes_reruns_and_boilerplate_free(tmp_path: Path, installed: Path) -> None:
     root = make_project(tmp_path / "p", targets=["ur"])
-    body = STORY.split("msgid \"Health")[0]
+    body = STORY.split('msgid "Health')[0]
     write_catalog_text(root, "ur", "one", body)
     first = draft_missing(load_project(root))
     assert first.drafted == 2 and first.decoded == 3 and first.cached == 0
