@@ -325,6 +325,11 @@ def doctor(project: Project, langs: Sequence[str] | None = None) -> list[Languag
     return report
 
 
+def _private_dir(models_dir: Path) -> Path:
+    """Where argostranslate's own data and our downloads live, beside the models folder."""
+    return models_dir.parent / f".{models_dir.name}-argos"
+
+
 @contextlib.contextmanager
 def _environment(values: Mapping[str, str]) -> Iterator[None]:
     saved = {key: os.environ.get(key) for key in values}
@@ -344,11 +349,12 @@ def argos_package_module(models_dir: Path) -> ModuleType:
 
     argostranslate reads its folders from the environment when first imported (and
     creates them), so the import happens inside a temporary environment that keeps
-    its data, cache and configuration under ``models_dir/.argos``; later calls
-    re-point the already imported settings at the requested folder.
+    its data, cache and configuration beside the models folder (``.<name>-argos``;
+    not inside it: argostranslate takes every sub-folder there for a package); later
+    calls re-point the already imported settings at the requested folder.
     """
     models_dir.mkdir(parents=True, exist_ok=True)
-    private = models_dir / ".argos"
+    private = _private_dir(models_dir)
     with _environment(
         {
             "ARGOS_PACKAGES_DIR": str(models_dir),
@@ -486,7 +492,7 @@ def install_from_index(settings: TranslateSettings, name: str) -> InstalledPacka
     entry = max(matching, key=lambda e: _version_key(e.version))
     if not entry.links:
         raise IndexUnreachableError(f"package {name!r} in {settings.index_url} has no download link")
-    download_dir = settings.models_dir / ".downloads"
+    download_dir = _private_dir(settings.models_dir) / "downloads"
     download_dir.mkdir(parents=True, exist_ok=True)
     last: IndexUnreachableError | None = None
     for link in entry.links:

@@ -62,8 +62,10 @@ def test_install_list_remove(
     assert result.code == 0, result.err
     assert "installed translate-en_ur-1_0 (en → ur, version 1.0)" in result.out
     assert (models_dir / "translate-en_ur-1_0" / "model" / "model.bin").is_file()
-    # argostranslate's own folders stay inside the models folder, not in $HOME.
-    assert (models_dir / ".argos").is_dir()
+    # argostranslate's own folders stay beside the models folder, not in $HOME, and
+    # every folder in the models folder is a package argostranslate can read.
+    assert (models_dir.parent / ".models-argos").is_dir()
+    assert [p.name for p in models_dir.iterdir()] == ["translate-en_ur-1_0"]
 
     listing = run_cli("--project", project, "models", "list")
     assert listing.code == 0
