@@ -97,13 +97,6 @@ def _check_syntax(text: str, path: Path) -> None:
             line = line[2:].lstrip()
             obsolete = True
         elif line.startswith("#") or not line:
-            if not line and pending_msgid is not None:
-                raise CatalogError(
-                    "missing 'msgstr' section",
-                    path=path,
-                    line=pending_msgid,
-                    hint='every msgid needs a msgstr line after it (msgstr "" when untranslated)',
-                )
             continue
         if not line:
             continue

@@ -310,3 +310,20 @@ def test_merge_threshold_is_gnu_similarity() -> None:
     assert counts.fuzzy == 1 and merged[0].msgstr == "x"
     merged, counts = merge_entries(_entries("abcdeKLMNO"), old)
     assert counts.fuzzy == 0 and counts.new == 1 and merged[0].msgstr == ""
+
+
+def test_missing_msgcat_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("pressroom.catalog.shutil.which", lambda name: None)
+    po = make_po()
+    po.append(polib.POEntry(msgid="Hello", msgstr=""))
+    with pytest.raises(CatalogError, match="msgcat is not installed") as info:
+        write_catalog(tmp_path / "x.po", po)
+    assert "gettext" in (info.value.hint or "")
+    assert not (tmp_path / "x.po").exists()
+
+
+def test_blank_line_inside_entry_is_accepted_like_gnu(tmp_path: Path) -> None:
+    path = tmp_path / "x.po"
+    path.write_text(HEADER + 'msgid "abc"\n\nmsgstr "x"\n', "utf-8")
+    assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)]).returncode == 0
+    assert read_catalog(path)[0].msgstr == "x"
