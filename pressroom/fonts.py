@@ -31,7 +31,6 @@ DEFAULT_FONT_DIRS = (
 INSTALL_HINT = "install it with: sudo apt-get install fonts-noto-core (or set [render] font_dirs)"
 
 
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FontFace:
     """One font file as the stylesheets declare it."""

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .errors import RenderError, SourceError, UnknownLanguageError
+from .errors import ConfigError, RenderError, SourceError, UnknownLanguageError
 from .fonts import FontFace, check_fonts, family_stack
 from .fsio import atomic_write
 from .languages import Language
@@ -120,8 +120,8 @@ class RenderSettings:
     page_size: str
     pdf_variant: str
     """WeasyPrint ``pdf_variant``: ``pdf/ua-1`` tags the PDF; empty for none."""
-    searchable_text: bool
-    """Wrap each PDF text line of complex scripts in an ActualText span (see render_pdf)."""
+    searchable_text: str
+    """``none``, ``ltr`` or ``all``: which complex-script PDF lines get an ActualText span."""
     font_dirs: tuple[Path, ...]
     jobs: int
 
@@ -140,10 +140,22 @@ def read_settings(project: Project) -> RenderSettings:
         base_url=str(table.get("base_url", "")).rstrip("/"),
         page_size=str(table.get("page_size", "A4")),
         pdf_variant=str(table.get("pdf_variant", "pdf/ua-1")),
-        searchable_text=bool(table.get("searchable_text", True)),
+        searchable_text=_searchable(table.get("searchable_text", "ltr")),
         font_dirs=font_dirs,
         jobs=int(table.get("jobs", 1)),
     )
+
+
+def _searchable(value: object) -> str:
+    from .render_pdf import SEARCHABLE_MODES
+
+    mode = {True: "all", False: "none"}.get(value, value) if isinstance(value, bool) else str(value)
+    if mode not in SEARCHABLE_MODES:
+        raise ConfigError(
+            f"[render] searchable_text = {value!r} is not one of {', '.join(SEARCHABLE_MODES)}",
+            hint="ltr adds ActualText to Sinhala lines; all to Urdu and Persian too",
+        )
+    return mode
 
 
 def check_formats(formats: Iterable[str]) -> None:

@@ -32,6 +32,7 @@ from .fsio import atomic_write
 from .project import Project
 
 # Text that shapes into glyphs a per-glyph ToUnicode map cannot describe.
+SEARCHABLE_MODES = ("none", "ltr", "all")
 _COMPLEX_SCRIPT = re.compile(
     r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff\u0d80-\u0dff]"
 )
@@ -78,7 +79,7 @@ def make_url_fetcher(allowed_roots: Sequence[Path]) -> Any:
 
 
 @contextlib.contextmanager
-def actual_text_spans() -> Iterator[None]:
+def actual_text_spans(*, include_rtl: bool = False) -> Iterator[None]:
     """While active, WeasyPrint wraps each complex-script text line in ``/Span <</ActualText>>``.
 
     WeasyPrint 70 has no hook for this; ``weasyprint.draw.draw_text`` is wrapped for
@@ -92,7 +93,8 @@ def actual_text_spans() -> Iterator[None]:
 
     def draw_text(stream: Any, textbox: Any, *args: Any, **kwargs: Any) -> Any:
         text = str(getattr(textbox, "text", ""))
-        if not text.strip() or not _COMPLEX_SCRIPT.search(text):
+        rtl = textbox.style["direction"] == "rtl"
+        if not text.strip() or not _COMPLEX_SCRIPT.search(text) or (rtl and not include_rtl):
             return original(stream, textbox, *args, **kwargs)
         stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
         try:
@@ -113,7 +115,7 @@ def pdf_bytes(
     html_path: Path,
     allowed_roots: Sequence[Path],
     variant: str = "pdf/ua-1",
-    searchable_text: bool = True,
+    searchable_text: str = "ltr",
 ) -> bytes:
     """Lay out ``html_text`` as if it were at ``html_path`` and return the PDF."""
     from weasyprint import HTML
@@ -128,7 +130,11 @@ def pdf_bytes(
         options: dict[str, Any] = {}
         if variant:
             options["pdf_variant"] = variant
-        guard = actual_text_spans() if searchable_text else contextlib.nullcontext()
+        guard = (
+            actual_text_spans(include_rtl=searchable_text == "all")
+            if searchable_text != "none"
+            else contextlib.nullcontext()
+        )
         with guard:
             data = document.write_pdf(**options)
     except RenderError:
@@ -156,7 +162,7 @@ def write_pdf(
     pdf_path: Path,
     allowed_roots: Sequence[Path],
     variant: str = "pdf/ua-1",
-    searchable_text: bool = True,
+    searchable_text: str = "ltr",
 ) -> bool:
     """Render and write one PDF atomically; returns whether the file changed."""
     data = pdf_bytes(
@@ -191,3 +197,55 @@ def render(
 
     options.setdefault("formats", ("pdf",))
     return render_pages(project, langs, slugs, **options)
+
+
+# --------------------------------------------------------------------------- searchability
+
+
+def text_words(text: str) -> list[str]:
+    """Words for comparing extracted text: NFKC (presentation forms folded), no joiners or tatweel.
+
+    Splits on white space and strips punctuation at word ends; Sinhala vowel signs
+    and Arabic marks stay inside their words.
+    """
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", text)
+    # Joiners, tatweel and soft hyphens vanish in extraction; bidi controls (which
+    # pdftotext adds around runs) separate words.
+    folded = re.sub(r"[\u200b-\u200d\u2060\u0640\u00ad]", "", folded)
+    folded = re.sub(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]", " ", folded)
+    words = []
+    for token in folded.split():
+        start, end = 0, len(token)
+        while start < end and unicodedata.category(token[start])[0] in "PSZ":
+            start += 1
+        while end > start and unicodedata.category(token[end - 1])[0] in "PSZ":
+            end -= 1
+        if start < end:
+            words.append(token[start:end])
+    return words
+
+
+def extracted_word_share(expected_text: str, pdf_path: Path) -> float:
+    """Share of the words of ``expected_text`` that ``pdftotext`` recovers from the PDF.
+
+    A multiset comparison: each expected word counts once per occurrence and is
+    matched at most as often as it occurs in the extracted text.
+    """
+    import shutil
+    import subprocess
+    from collections import Counter
+
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        raise RenderError("pdftotext is not installed", hint="sudo apt-get install poppler-utils")
+    extracted = subprocess.run(
+        [tool, "-enc", "UTF-8", str(pdf_path), "-"], capture_output=True, check=True, timeout=60
+    ).stdout.decode("utf-8", "replace")
+    expected = Counter(text_words(expected_text))
+    found = Counter(text_words(extracted))
+    total = sum(expected.values())
+    if not total:
+        return 1.0
+    return sum(min(count, found[word]) for word, count in expected.items()) / total

@@ -1,0 +1,212 @@
+"""PDF rendering: structure (pages, fonts, metadata, text), drafts, fetch lock, searchability."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+from test_render_html import TRANSLATIONS, make_project
+
+from pressroom.errors import FontMissingError
+from pressroom.project import load_project
+from pressroom.render_html import render
+from pressroom.render_pdf import FetchRefused, extracted_word_share, make_url_fetcher, pdf_bytes, text_words
+
+LONG_ARTICLE = """\
+---
+title: "Miners buried after a week of protests"
+author: Sampath Perera
+date: 2021-01-12
+slug: miners
+language: en
+---
+
+Eleven coal miners from the Hazara minority were killed in Mach on January 3.
+
+The Socialist Equality Party (SEP) called for a united struggle of workers.
+
+Prime Minister Imran Khan met the families in Quetta.
+"""
+
+
+def pdfinfo(path: Path) -> dict[str, str]:
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in out.splitlines())}
+
+
+def pdffonts(path: Path) -> list[dict[str, str]]:
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    rows = []
+    for line in out.splitlines()[2:]:
+        parts = line.split()
+        # name type... emb sub uni object-id gen: the last five columns are fixed
+        rows.append({"name": parts[0], "emb": parts[-5], "sub": parts[-4], "uni": parts[-3]})
+    return rows
+
+
+def pdftext(path: Path, page: int | None = None) -> str:
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", *pages, str(path), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One render of the fixture project, all languages, HTML and PDF, bilingual for Urdu."""
+    root = make_project(tmp_path_factory.mktemp("pdf") / "press", reviewed=("ur", "fa", "si"))
+    render(load_project(root), formats=("pdf",), bilingual=False)
+    render(load_project(root), langs=["ur"], formats=("pdf",), bilingual=True)
+    return root
+
+
+@pytest.mark.parametrize("lang", ["en", "ur", "fa", "si"])
+def test_pdf_metadata_fonts_and_pages(built: Path, lang: str) -> None:
+    pdf = built / "build" / lang / "miners.pdf"
+    info = pdfinfo(pdf)
+    title = TRANSLATIONS[lang][0] if lang != "en" else "Miners buried after a week of protests"
+    author = TRANSLATIONS[lang][1] if lang != "en" else "Sampath Perera"
+    assert info["Title"] == title
+    assert info["Author"] == author
+    assert info["Tagged"] == "yes"
+    assert info["Pages"] == "1"
+    assert info["CreationDate"].endswith("2021 UTC") and "Jan 12" in info["CreationDate"]
+    fonts = pdffonts(pdf)
+    assert fonts and all(f["emb"] == "yes" and f["sub"] == "yes" for f in fonts), fonts
+    names = {re.sub(r"^[A-Z]{6}\+", "", f["name"]).split(",")[0] for f in fonts}
+    assert f"PR-{lang}-Regular" in names
+    assert names <= {f"PR-{code}-{style}" for code in ("en", lang) for style in ("Regular", "Bold", "Italic")}
+
+
+def inflated(path: Path) -> bytes:
+    """The PDF with every Flate stream decompressed, for looking up catalog entries."""
+    data = path.read_bytes()
+    parts = [data]
+    for match in re.finditer(rb"stream\r?\n", data):
+        try:
+            parts.append(zlib.decompressobj().decompress(data[match.end() :]))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)
+
+
+def test_pdf_language_and_pdf_ua(built: Path) -> None:
+    data = inflated(built / "build" / "fa" / "miners.pdf")
+    assert re.search(rb"/Lang\s*\(fa\)", data)
+    meta = subprocess.run(
+        ["pdfinfo", "-meta", str(built / "build" / "fa" / "miners.pdf")], capture_output=True, text=True
+    ).stdout
+    assert "pdfuaid:part" in meta  # PDF/UA identification in the XMP metadata
+
+
+@pytest.mark.parametrize("lang", ["en", "fa", "si"])
+def test_pdf_title_extractable(built: Path, lang: str) -> None:
+    title = TRANSLATIONS[lang][0] if lang != "en" else "Miners buried after a week of protests"
+    text = pdftext(built / "build" / lang / "miners.pdf")
+    assert " ".join(text_words(title)) in " ".join(text_words(text))
+
+
+def test_persian_page_numbers_in_persian_digits(built: Path) -> None:
+    last_line = pdftext(built / "build" / "fa" / "miners.pdf").strip().splitlines()[-1]
+    assert "۱" in last_line and "1" not in last_line
+
+
+def test_bilingual_pdf_has_both_faces_and_both_texts(built: Path) -> None:
+    pdf = built / "build" / "ur" / "miners.bilingual.pdf"
+    names = {re.sub(r"^[A-Z]{6}\+", "", f["name"]).split(",")[0] for f in pdffonts(pdf)}
+    assert {"PR-en-Regular", "PR-ur-Regular"} <= names
+    text = " ".join(pdftext(pdf).split())
+    assert "Eleven coal miners from the Hazara minority" in text
+    assert text.index("Eleven coal") < text.index("Prime Minister Imran Khan")
+
+
+def test_searchable_share_per_language(built: Path) -> None:
+    """What pdftotext recovers; Sinhala needs ActualText, Nastaliq loses most (see docs/rendering.md)."""
+    share = {
+        lang: extracted_word_share("\n".join(TRANSLATIONS[lang]), built / "build" / lang / "miners.pdf")
+        for lang in ("ur", "fa", "si")
+    }
+    assert share["fa"] >= 0.95
+    assert share["si"] >= 0.95  # 0.64 without ActualText
+    assert share["ur"] < 0.5  # Noto Nastaliq's shared skeleton glyphs: a known limit
+
+
+def test_drafts_marked_on_every_pdf_page(tmp_path: Path) -> None:
+    long = LONG_ARTICLE + "".join(f"\nParagraph {n} of a long article about the miners.\n" for n in range(40))
+    root = make_project(tmp_path / "press", reviewed=(), article=long)
+    render(load_project(root), langs=["si"], formats=("pdf",), include_drafts=True, bilingual=False)
+    pdf = root / "build" / "si" / "miners.pdf"
+    pages = int(pdfinfo(pdf)["Pages"])
+    assert pages >= 2
+    for page in range(1, pages + 1):
+        assert "Unreviewed draft" in pdftext(pdf, page), page
+
+
+def test_missing_font_is_a_clear_error(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "press")
+    with (root / "workflow.toml").open("a", encoding="utf-8") as handle:
+        handle.write('[languages.ur]\nfont_files = ["NoSuchNastaliq-Regular.ttf"]\n')
+    with pytest.raises(FontMissingError) as caught:
+        render(load_project(root), langs=["ur"], formats=("pdf",))
+    assert "NoSuchNastaliq-Regular.ttf" in str(caught.value)
+    assert "apt-get install fonts-noto-core" in str(caught.value)
+    assert not (root / "build" / "ur").exists()
+
+
+def test_nastaliq_is_never_clipped_by_the_stylesheets(built: Path) -> None:
+    css_dir = built / "build" / "css"
+    urdu = (css_dir / "lang-ur.css").read_text("utf-8")
+    heights = [float(v) for v in re.findall(r"line-height:\s*([0-9.]+)", urdu)]
+    assert heights and min(heights) >= 2.2
+    for css in css_dir.glob("*.css"):
+        text = css.read_text("utf-8")
+        assert "overflow: hidden" not in text and "overflow:hidden" not in text, css
+        assert not re.search(r"(?<![-\w])(max-)?height:\s*[0-9.]+(px|pt|mm|em|rem)", text), css
+
+
+def test_url_fetcher_is_locked_to_the_project(tmp_path: Path) -> None:
+    inside = tmp_path / "project" / "img.png"
+    inside.parent.mkdir()
+    inside.write_bytes(b"\x89PNG fake")
+    outside = tmp_path / "secret.txt"
+    outside.write_text("secret", encoding="utf-8")
+    fetch = make_url_fetcher([tmp_path / "project"])
+    assert fetch(inside.as_uri()).read() == b"\x89PNG fake"
+    assert fetch("data:text/plain,hello").read() == b"hello"
+    for url in (
+        outside.as_uri(),
+        (inside.parent / ".." / "secret.txt").as_uri(),
+        "http://example.com/x.css",
+        "https://example.com/font.ttf",
+        "ftp://example.com/x",
+        "file://otherhost/etc/passwd",
+    ):
+        with pytest.raises(FetchRefused):
+            fetch(url)
+
+
+def test_pdf_rendering_fetches_nothing_outside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hostile page asking for remote and outside files renders without fetching them."""
+    project = tmp_path / "project"
+    project.mkdir()
+    outside = tmp_path / "outside.css"
+    outside.write_text("body { color: red }", encoding="utf-8")
+    asked: list[str] = []
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        asked.append(str(args))
+        raise OSError("network used")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    page = (
+        '<html lang="en"><head><link rel="stylesheet" href="http://example.com/x.css">'
+        f'<link rel="stylesheet" href="{outside.as_uri()}"></head>'
+        '<body><p>Hello</p><img src="https://example.com/a.png"><img src="file:///etc/hostname"></body></html>'
+    )
+    data = pdf_bytes(page, html_path=project / "page.html", allowed_roots=[project])
+    assert data.startswith(b"%PDF")
+    assert not asked
