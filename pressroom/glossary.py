@@ -374,8 +374,8 @@ def parse_glossary(
         return Glossary((), path=path)
     header_line = lines[0]
     if "," not in header_line:
-        used = ";" if ";" in header_line else "\\t" if "\t" in header_line else None
-        message = f"wrong delimiter {used!r}" if used else "header has a single column"
+        used = "';'" if ";" in header_line else "(tab)" if "\t" in header_line else None
+        message = f"wrong delimiter {used}" if used else "header has a single column"
         problems.append(
             GlossaryProblem(
                 line=1, message=message, hint="separate cells with commas (save as CSV, comma-delimited)"
@@ -602,7 +602,7 @@ _LEADING_WORDS = frozenset(
     its his her we our you your i many some most one two three four five six seven eight nine ten
     eleven twelve not only both like what which who whom why how no yes according following
     despite during unless until soon any all each every other such more less those boosted seeking
-    leaders""".split()
+    leaders later earlier then now today yesterday meanwhile""".split()
 )
 _CALENDAR = frozenset(
     """january february march april may june july august september october november december
@@ -640,6 +640,9 @@ def _candidates(text: str) -> Iterable[tuple[str, str]]:
         start = found.start()
         # Drop function words and sentence-initial capitals in front of the name.
         sentence_initial = bool(_SENTENCE_START.search(prose[:start]))
+        if sentence_initial and len(words) > 2 and words[1] == "the":
+            words = words[2:]  # "Later the IMF": a sentence opener, then the name
+            sentence_initial = False
         while words and (
             words[0].lower() in _LEADING_WORDS
             or words[0].lower() in _CALENDAR
