@@ -86,11 +86,22 @@ def test_missing_glossary_names_the_file(tmp_path: Path) -> None:
     [
         ("The Hazaras of Quetta", [("Hazara", "Hazaras"), ("Quetta", "Quetta")]),
         ("Khan's arrogant remarks", [("Imran Khan", "Khan's")]),
-        ("Prime Minister Imran Khan met", [("Prime Minister", "Prime Minister"), ("Imran Khan", "Imran Khan")]),
-        ("Chief Minister Jam Kamal Khan", [("Chief Minister", "Chief Minister"), ("Jam Kamal Khan", "Jam Kamal Khan")]),
-        ("the PPP and PML-N are", [("Pakistan People's Party", "PPP"), ("Pakistan Muslim League-Nawaz", "PML-N")]),
-        ("the Pakistan People's Party (PPP)", [("Pakistan People's Party", "Pakistan People's Party"),
-                                              ("Pakistan People's Party", "PPP")]),
+        (
+            "Prime Minister Imran Khan met",
+            [("Prime Minister", "Prime Minister"), ("Imran Khan", "Imran Khan")],
+        ),
+        (
+            "Chief Minister Jam Kamal Khan",
+            [("Chief Minister", "Chief Minister"), ("Jam Kamal Khan", "Jam Kamal Khan")],
+        ),
+        (
+            "the PPP and PML-N are",
+            [("Pakistan People's Party", "PPP"), ("Pakistan Muslim League-Nawaz", "PML-N")],
+        ),
+        (
+            "the Pakistan People's Party (PPP)",
+            [("Pakistan People's Party", "Pakistan People's Party"), ("Pakistan People's Party", "PPP")],
+        ),
         ("the Pakistan People’s\nParty", [("Pakistan People's Party", "Pakistan People’s\nParty")]),
         ("*Dawn* wrote at dawn", [("Dawn", "Dawn")]),  # case-sensitive term
         ("QUETTA and quetta", [("Quetta", "QUETTA"), ("Quetta", "quetta")]),
@@ -98,15 +109,19 @@ def test_missing_glossary_names_the_file(tmp_path: Path) -> None:
         ("US$60 billion from the US", [("United States", "US")]),
         ("see [Quetta](https://example.org/Karachi) and `Gwadar`", [("Quetta", "Quetta")]),
         ("https://wsws.org/Quetta/Karachi", []),
-        ("the China-Pakistan Economic Corridor", [("China-Pakistan Economic Corridor",
-                                                   "China-Pakistan Economic Corridor")]),
-        ("Tehrik-i-Taliban Pakistan and the Taliban", [("Tehrik-i-Taliban Pakistan", "Tehrik-i-Taliban Pakistan"),
-                                                       ("Taliban", "Taliban")]),
+        (
+            "the China-Pakistan Economic Corridor",
+            [("China-Pakistan Economic Corridor", "China-Pakistan Economic Corridor")],
+        ),
+        (
+            "Tehrik-i-Taliban Pakistan and the Taliban",
+            [("Tehrik-i-Taliban Pakistan", "Tehrik-i-Taliban Pakistan"), ("Taliban", "Taliban")],
+        ),
         ("Pakistani and Islamabadi", []),  # word boundaries
         ("pro-Taliban elements", [("Taliban", "Taliban")]),
         ("Zia made Pakistan", [("Zia-ul-Haq", "Zia"), ("Pakistan", "Pakistan")]),
     ],
-)  # fmt: skip
+)
 def test_match_source(glossary: Glossary, text: str, found: list[tuple[str, str]]) -> None:
     matches = glossary.match_source(text)
     assert [(m.term.english, text[m.start : m.end]) for m in matches] == found
