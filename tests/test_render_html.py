@@ -21,46 +21,10 @@ from pressroom.project import load_project
 from pressroom.render_html import render, wrap_latin_runs
 from pressroom.site import update_site_catalogs
 
-ARTICLE = """\
----
-title: "Miners buried after a week of protests"
-author: Sampath Perera
-date: 2021-01-12
-slug: miners
-language: en
----
-
-Eleven coal miners from the Hazara minority were killed in Mach on January 3.
-
-The Socialist Equality Party (SEP) called for a united struggle of workers.
-
-Prime Minister Imran Khan met the families in Quetta.
-"""
-
-# Short real sentences, hand-written for the fixture (not reviewed translations).
-TRANSLATIONS: Mapping[str, list[str]] = {
-    "ur": [
-        "ہفتہ بھر کے احتجاج کے بعد کان کنوں کی تدفین",
-        "سمپت پریرا",
-        "ہزارہ اقلیت سے تعلق رکھنے والے گیارہ کوئلہ کان کنوں کو 3 جنوری کو مچھ میں قتل کر دیا گیا۔",
-        "Socialist Equality Party (SEP) نے مزدوروں کی متحدہ جدوجہد کا مطالبہ کیا۔",
-        "وزیر اعظم عمران خان نے کوئٹہ میں متاثرہ خاندانوں سے ملاقات کی۔",
-    ],
-    "fa": [
-        "خاکسپاری معدنچیان پس از یک هفته اعتراض",
-        "سامپات پررا",
-        "یازده معدنچی زغال‌سنگ از اقلیت هزاره در ۳ ژانویه در ماخ کشته شدند.",
-        "حزب برابری سوسیالیستی (SEP) خواستار مبارزه متحد کارگران شد.",
-        "نخست‌وزیر عمران خان در کویته با خانواده‌ها دیدار کرد.",
-    ],
-    "si": [
-        "සතියක විරෝධතාවලින් පසු පතල් කම්කරුවන් භූමදාන කෙරේ",
-        "සම්පත් පෙරේරා",
-        "හසාරා සුළුතරයට අයත් ගල් අඟුරු පතල් කම්කරුවන් එකොළොස් දෙනෙකු ජනවාරි 3 වන දින මච් හිදී ඝාතනය කරන ලදී.",
-        "සමාජවාදී සමානතා පක්ෂය (SEP) කම්කරුවන්ගේ එක්සත් අරගලයක් සඳහා කැඳවුම් කළේය.",
-        "අගමැති ඉම්රාන් ඛාන් ක්වෙටා හිදී පවුල් හමුවිය.",
-    ],
-}
+FIXTURE = json.loads((REPO / "tests" / "data" / "render" / "fixture.json").read_text("utf-8"))
+ARTICLE: str = FIXTURE["article"]
+TRANSLATIONS: Mapping[str, list[str]] = FIXTURE["translations"]
+"""Title, byline and three paragraphs per language: short real sentences, hand-written."""
 SITE_STRINGS = json.loads((REPO / "tests" / "data" / "render" / "site_strings.json").read_text("utf-8"))
 
 

@@ -1,0 +1,144 @@
+"""Render benchmark: time per PDF page per language, serial vs parallel, no-change re-run, searchability.
+
+Workload: the sample article with its catalogs when they are fully translated;
+otherwise a synthetic article of the same kind (the hand-written fixture sentences of
+tests/data/render/fixture.json repeated into a long article), so the figures measure
+real Nastaliq, Naskh and Sinhala shaping either way.
+
+    python -m benchmarks render [--quick]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import polib
+
+from pressroom.catalog import read_catalog, write_catalog
+from pressroom.project import Project, load_project
+from pressroom.render_html import render
+from pressroom.render_pdf import extracted_word_share
+from pressroom.segment import iter_segments
+from pressroom.site import update_site_catalogs
+from pressroom.source import read_article
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURE = json.loads((REPO / "tests" / "data" / "render" / "fixture.json").read_text("utf-8"))
+SAMPLE = "pakistan-hazara-miners"
+LANGS = ("ur", "fa", "si")
+
+
+def _sample_complete() -> bool:
+    for lang in LANGS:
+        path = REPO / "translations" / lang / f"{SAMPLE}.po"
+        if not path.exists():
+            return False
+        po = read_catalog(path)
+        if po.untranslated_entries() or po.fuzzy_entries():
+            return False
+    return True
+
+
+def _write_po(project: Project, lang: str, slug: str, pairs: list[tuple[str | None, str, str]]) -> None:
+    po = polib.POFile(wrapwidth=79)
+    po.metadata = {
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Language": lang,
+        "Plural-Forms": project.languages[lang].plural_forms,
+    }
+    for context, msgid, msgstr in pairs:
+        po.append(polib.POEntry(msgctxt=context, msgid=msgid, msgstr=msgstr))
+    write_catalog(project.po_path(lang, slug), po)
+
+
+def make_workload(root: Path, paragraphs: int) -> tuple[Project, str, dict[str, str]]:
+    """A content root to render; returns it, the slug and each language's msgstr text."""
+    if _sample_complete():
+        for name in ("source", "translations"):
+            shutil.copytree(REPO / name, root / name)
+        project = load_project(root)
+        texts = {}
+        for lang in LANGS:
+            po = read_catalog(project.po_path(lang, SAMPLE))
+            texts[lang] = "\n".join(e.msgstr for e in po if not e.obsolete)
+        return project, SAMPLE, texts
+    english = FIXTURE["article"].split("---\n", 2)
+    head, body = "---\n" + english[1] + "---\n", english[2].strip().split("\n\n")
+    pieces = [f"{body[n % len(body)]} ({n + 1})" for n in range(paragraphs)]
+    (root / "source").mkdir(parents=True)
+    (root / "translations").mkdir()
+    (root / "source" / "miners.md").write_text(head + "\n" + "\n\n".join(pieces) + "\n", encoding="utf-8")
+    project = load_project(root)
+    segments = iter_segments(read_article(root / "source" / "miners.md"))
+    texts = {}
+    for lang in LANGS:
+        own = FIXTURE["translations"][lang]
+        digits = project.languages[lang].localize_digits
+        pairs: list[tuple[str | None, str, str]] = []
+        for index, segment in enumerate(segments):
+            if index < 2:
+                msgstr = own[index]
+            else:
+                n = index - 2
+                msgstr = f"{own[2 + n % 3]} ({digits(str(n + 1))})"
+            pairs.append((segment.context, segment.text, msgstr))
+        _write_po(project, lang, "miners", pairs)
+        texts[lang] = "\n".join(p[2] for p in pairs)
+    update_site_catalogs(project)
+    site = json.loads((REPO / "tests" / "data" / "render" / "site_strings.json").read_text("utf-8"))
+    for lang in LANGS:
+        _write_po(project, lang, "site", [(None, k, v) for k, v in site[lang].items()])
+    return project, "miners", texts
+
+
+def _pages(path: Path) -> int:
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")))
+
+
+def run(*, quick: bool = False) -> None:
+    paragraphs = 12 if quick else 60
+    with tempfile.TemporaryDirectory() as tmp:
+        project, slug, texts = make_workload(Path(tmp) / "press", paragraphs)
+        out = project.build_dir
+        render(project, formats=("html",))  # warm caches (fonts index, babel data)
+        print(f"workload: {slug}, {'sample catalogs' if slug == SAMPLE else f'{paragraphs} paragraphs'}")
+        print(f"{'lang':5} {'pages':>5} {'PDF s':>7} {'s/page':>7}  (article PDF, serial)")
+        serial_total = 0.0
+        for lang in ("en", *LANGS):
+            start = time.perf_counter()
+            render(project, [lang], [slug], formats=("pdf",), bilingual=False, force=True, jobs=1)
+            elapsed = time.perf_counter() - start
+            serial_total += elapsed
+            pages = _pages(out / lang / f"{slug}.pdf")
+            print(f"{lang:5} {pages:5d} {elapsed:7.2f} {elapsed / pages:7.3f}")
+
+        for jobs in (1, os.cpu_count() or 1):
+            start = time.perf_counter()
+            report = render(project, formats=("html", "pdf"), bilingual=True, force=True, jobs=jobs)
+            elapsed = time.perf_counter() - start
+            pages = sum(1 for p in report.written if p.suffix in (".pdf", ".html"))
+            print(f"all languages, HTML+PDF+bilingual, jobs={jobs}: {elapsed:.2f} s for {pages} files")
+
+        start = time.perf_counter()
+        report = render(project, formats=("html", "pdf"), bilingual=True)
+        elapsed = time.perf_counter() - start
+        print(
+            f"re-run, nothing changed: {elapsed:.2f} s, {len(report.written)} written, "
+            f"{len(report.skipped)} up to date"
+        )
+
+        print("searchable words (share of msgstr words pdftotext recovers):")
+        for mode in ("none", "ltr", "all"):
+            config = project.root / "workflow.toml"
+            config.write_text(f'[render]\nsearchable_text = "{mode}"\n', encoding="utf-8")
+            moded = load_project(project.root)
+            render(moded, list(LANGS), [slug], formats=("pdf",), bilingual=False, force=True)
+            shares = {lang: extracted_word_share(texts[lang], out / lang / f"{slug}.pdf") for lang in LANGS}
+            print(f"  searchable_text={mode:4}: " + ", ".join(f"{k} {v:.1%}" for k, v in shares.items()))
