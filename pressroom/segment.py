@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .model import Article, Segment, SegmentKind
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 Translate = Callable[[Segment], "str | None"]
 """Gives the translation of one body segment, or None to keep the source text."""
 
-_URL = re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]{1,31}:|\bwww\.)[^\s<>]*")
+_URL = re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]{1,31}://|\bwww\.|\bmailto:)[^\s<>]*")
 _TABLE_KINDS = ("th_open", "td_open")
 
 # Line starts that open a block (or end a paragraph) in CommonMark + GFM tables, and
@@ -519,7 +520,7 @@ def _rebuild(
     return lines, expected
 
 
-def translate_body(body: str, translate: Translate, *, first_line: int = 1) -> str:
+def translate_body(body: str, translate: Translate, *, first_line: int = 1, path: Path | None = None) -> str:
     """The body with each segment's text replaced by ``translate(segment)``.
 
     ``translate`` is called once per body segment in document order and returns
@@ -530,7 +531,8 @@ def translate_body(body: str, translate: Translate, *, first_line: int = 1) -> s
     The result is parsed again: if a translated line would open a block (``# ``,
     ``- ``, ``1. ``, ``> ``, a fence, a table delimiter row ...) the lines of that unit
     get backslash escapes, which render the same characters. A translation that still
-    changes the document structure raises ``SourceError`` at the unit's line.
+    changes the document structure raises ``SourceError`` at the unit's line
+    (``first_line`` and ``path`` place the body in its file for that message).
     """
     from .errors import SourceError
 
@@ -562,6 +564,7 @@ def translate_body(body: str, translate: Translate, *, first_line: int = 1) -> s
         except _PlacementError as exc:
             raise SourceError(
                 "cannot put a translation back into this Markdown construct",
+                path=path,
                 line=first_line + exc.line,
                 hint="simplify the Markdown at this line (e.g. indent with spaces, not tabs)",
             ) from exc
@@ -576,6 +579,7 @@ def translate_body(body: str, translate: Translate, *, first_line: int = 1) -> s
         if key not in blocks or escaped.get(key, 0) >= _MAX_ESCAPE:
             raise SourceError(
                 "a translation changes the structure of the document",
+                path=path,
                 line=first_line + culprit.start,
                 hint="check the translation of the text at this line for stray Markdown",
             )

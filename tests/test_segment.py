@@ -102,6 +102,10 @@ def test_not_offered() -> None:
     assert kinds_and_texts(body) == [("table cell", "a"), ("table cell", "b")]
 
 
+def test_scheme_like_words_are_prose() -> None:
+    assert kinds_and_texts("Photo:\n\nmailto:a@b.c www.x.org\n") == [("paragraph", "Photo:")]
+
+
 def test_image_only_paragraph_offers_alt_and_title() -> None:
     body = '![Coffins on the *highway*](c.jpg "Quetta &amp; Karachi")\n\nSee ![icon](i.png) here.\n'
     assert kinds_and_texts(body) == [
@@ -310,8 +314,10 @@ def test_structure_breaking_translation_is_an_error(monkeypatch: pytest.MonkeyPa
             "Intro.\n\nfirst\nsecond\n",
             lambda s: "x\n# y" if s.text.startswith("first") else None,
             first_line=10,
+            path=Path("source/a.md"),
         )
     assert info.value.line == 12
+    assert str(info.value).startswith("source/a.md:12: a translation changes the structure")
 
 
 def test_empty_body() -> None:
