@@ -56,6 +56,8 @@ _TITLE = re.compile(r"^ {0,3}#[ \t]+(?P<title>.+?)(?:[ \t]+#+)?[ \t]*$")
 _BYLINE = re.compile(r"^ {0,3}\*\*(?P<author>[^*]+)\*\*[ \t]*\\?[ \t]*$")
 _SENTENCE_CONTINUES = re.compile(r"(?:[^\W_]|,)\Z")
 """A paragraph ending in a letter, digit or comma has not finished its sentence."""
+MIN_SPLIT_WORDS = 5
+"""Fewer words without final punctuation make a subheading ("Background"), not a split."""
 # Escapes of characters that open inline markup stay: dropping them could turn text into
 # markup as soon as an editor touches the sentence, even where it renders the same today.
 _KEEP_ESCAPED = frozenset("\\`*_[]<>&!|")
@@ -143,7 +145,8 @@ def join_split_paragraphs(body: str) -> str:
     """Join top-level paragraphs that a page break split in the middle of a sentence.
 
     A paragraph continues in the next one when it ends in a letter, digit or comma
-    (no full stop, question or exclamation mark, colon, closing quote or bracket), and
+    (no full stop, question or exclamation mark, colon, closing quote or bracket), has
+    at least ``MIN_SPLIT_WORDS`` words (a short unpunctuated line is a subheading), and
     both are plain paragraphs at the top level separated only by blank lines. Headings,
     lists, block quotes, tables and code are never touched: the parser says what is a
     paragraph.
@@ -162,6 +165,8 @@ def join_split_paragraphs(body: str) -> str:
     joins: list[tuple[int, int]] = []  # (last line of A, first line of B)
     for (_a_start, a_end, a_text), (b_start, _b_end, b_text) in itertools.pairwise(paragraphs):
         if not a_text or not b_text or not _SENTENCE_CONTINUES.search(a_text):
+            continue
+        if len(a_text.split()) < MIN_SPLIT_WORDS:
             continue
         between = lines[a_end:b_start]
         if not between or any(line.strip() for line in between):

@@ -127,10 +127,12 @@ def test_drop_needless_escapes(body: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("body", "joined"),
     [
-        ("The state denied any\n\nresponsibility for it.\n", True),
-        ("Prices rose by 20\n\npercent.\n", True),
-        ("He said, at\n\nnoon, no.\n", True),
-        ("He said,\n\nand left.\n", True),
+        ("The state had denied any\n\nresponsibility for it.\n", True),
+        ("Prices of food rose by 20\n\npercent.\n", True),
+        ("He said so himself, at\n\nnoon, no.\n", True),
+        ("He said to the crowd,\n\nand left.\n", True),
+        ("Five words and no stop\n\nWashington's role.\n", True),
+        ("Background to the attack\n\nThe miners were asleep.\n", False),
         ('this is our right,"\n\nWhen Khan arrived.\n', False),
         ("A full sentence.\n\nAnother one.\n", False),
         ("Visit:\n\nthe site.\n", False),
@@ -155,8 +157,9 @@ def test_join_split_paragraphs(body: str, joined: bool) -> None:
 
 
 def test_join_chain_of_three() -> None:
-    body = "one two\n\nthree four\n\nfive six.\n\nSeven.\n"
-    assert join_split_paragraphs(body) == "one two three four five six.\n\nSeven.\n"
+    body = "one two three four five\n\nsix seven eight nine ten\n\neleven.\n\nTwelve.\n"
+    expected = "one two three four five six seven eight nine ten eleven.\n\nTwelve.\n"
+    assert join_split_paragraphs(body) == expected
 
 
 @pytest.mark.parametrize(
