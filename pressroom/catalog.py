@@ -220,8 +220,36 @@ def read_catalog(path: Path) -> polib.POFile:
                 hint=f"the first definition is at line {seen[key]}; keep one of the two entries",
             )
         seen[key] = entry.linenum
+    _restore_obsolete_previous(po, text)
     po.fpath = str(path)
     return po
+
+
+_PREVIOUS_LINE = re.compile(r'#~\|\s*(msgctxt|msgid)?\s*"(.*)"\s*$')
+
+
+def _restore_obsolete_previous(po: polib.POFile, text: str) -> None:
+    """Attach ``#~| msgid`` lines to obsolete entries: polib 1.2 drops them on reading."""
+    if "#~|" not in text:
+        return
+    obsolete = iter(po.obsolete_entries())
+    fields: dict[str, str] = {}
+    current: str | None = None
+    for line in text.split("\n"):
+        stripped = line.strip()
+        match = _PREVIOUS_LINE.match(stripped)
+        if match is not None:
+            if match.group(1) is not None:
+                current = match.group(1)
+                fields[current] = ""
+            if current is not None:
+                fields[current] += polib.unescape(match.group(2))
+        elif re.match(r"#~\s*msgid\b", stripped):
+            entry = next(obsolete, None)
+            if entry is not None and fields:
+                entry.previous_msgctxt = fields.get("msgctxt", entry.previous_msgctxt)
+                entry.previous_msgid = fields.get("msgid", entry.previous_msgid)
+            fields, current = {}, None
 
 
 # --------------------------------------------------------------------------- writing
@@ -229,8 +257,11 @@ def read_catalog(path: Path) -> polib.POFile:
 
 def _raw_text(po: polib.POFile) -> str:
     """Valid but unwrapped PO text; GNU msgcat gives it its final form."""
-    po.wrapwidth = 0
-    return str(po) + "\n"
+    saved, po.wrapwidth = po.wrapwidth, 0
+    try:
+        return str(po) + "\n"
+    finally:
+        po.wrapwidth = saved
 
 
 def format_catalogs(catalogs: Sequence[polib.POFile]) -> list[str]:

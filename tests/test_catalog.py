@@ -8,6 +8,8 @@ from pathlib import Path
 
 import polib
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pressroom.catalog import (
     catalog_stats,
@@ -43,10 +45,7 @@ URDU = (
     "ہزارہ برادری سے تعلق رکھنے والے گیارہ کان کنوں کو اتوار کے روز ایک فرقہ وارانہ حملے میں "
     "بے دردی سے قتل کر دیا گیا، جس کے بعد کوئٹہ اور کراچی میں احتجاج شروع ہو گیا۔"
 )
-SINHALA = (
-    "පාකිස්තානයේ ෂියා හසාරා සුළුතරයේ ගල් අඟුරු පතල් කම්කරුවන් එකොළොස් දෙනෙකු ජනවාරි 3 "
-    "ඉරිදා නිකායික ප්‍රහාරයකින් ම්ලේච්ඡ ලෙස මරා දමන ලදී."
-)
+SINHALA = "පාකිස්තානයේ ෂියා හසාරා සුළුතරයේ ගල් අඟුරු පතල් කම්කරුවන් එකොළොස් දෙනෙකු ජනවාරි 3 ඉරිදා නිකායික ප්‍රහාරයකින් ම්ලේච්ඡ ලෙස මරා දමන ලදී."
 
 
 def gnu_check(path: Path) -> None:
@@ -239,8 +238,10 @@ def test_translations_and_stats(tmp_path: Path) -> None:
         polib.POEntry(msgid="Changed text", msgstr="بدلا", flags=["fuzzy"], previous_msgid="Old text"),
         polib.POEntry(msgid="Memory", msgstr="یاد", flags=["fuzzy"], tcomment="memory-match: b"),
         polib.POEntry(
-            msgid="Human", msgstr="انسان", flags=["fuzzy"], tcomment="unreviewed draft: not yet checked by a "
-            "native editor"
+            msgid="Human",
+            msgstr="انسان",
+            flags=["fuzzy"],
+            tcomment="unreviewed draft: not yet checked by a native editor",
         ),
         polib.POEntry(msgid="Empty here", msgstr=""),
         polib.POEntry(msgid="Gone", msgstr="گیا", obsolete=True),
@@ -327,3 +328,32 @@ def test_blank_line_inside_entry_is_accepted_like_gnu(tmp_path: Path) -> None:
     path.write_text(HEADER + 'msgid "abc"\n\nmsgstr "x"\n', "utf-8")
     assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)]).returncode == 0
     assert read_catalog(path)[0].msgstr == "x"
+
+
+_ALPHABET = st.sampled_from(
+    list("abc xyz ,.;:-*_[]()#\"\\\t\n'/") + list("ہزارہ کوئٹہ ۔،") + list("පාකිස්තානය ්‍ර") + ["ک", "ගල"]
+)
+_TEXT = st.lists(_ALPHABET, min_size=1, max_size=200).map("".join).filter(lambda t: t.strip() != "")
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(_TEXT, _TEXT, st.booleans()), min_size=1, max_size=6, unique_by=lambda t: t[0]))
+def test_any_text_round_trips_and_is_gnu_canonical(pairs: list[tuple[str, str, bool]]) -> None:
+    """Property: whatever the text (wide scripts, escapes, newlines), GNU agrees with our files."""
+    import tempfile
+
+    po = make_po()
+    for msgid, msgstr, gone in pairs:
+        # msgfmt -c insists msgid and msgstr agree on leading/trailing newlines
+        fixed = msgstr.strip("\n") or "x"
+        fixed = ("\n" if msgid.startswith("\n") else "") + fixed + ("\n" if msgid.endswith("\n") else "")
+        po.append(polib.POEntry(msgid=msgid, msgstr=fixed, obsolete=gone, previous_msgid=msgid[::-1]))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "x.po"
+        write_catalog(path, po)
+        gnu_check(path)
+        again = read_catalog(path)
+        expected = [e for e in po if not e.obsolete] + [e for e in po if e.obsolete]  # obsolete last
+        assert [(e.msgid, e.msgstr, bool(e.obsolete), e.previous_msgid) for e in again] == [
+            (e.msgid, e.msgstr, e.obsolete, e.previous_msgid) for e in expected
+        ]

@@ -62,7 +62,7 @@ def run_extract(args: argparse.Namespace, ctx: Context) -> int:
     )
     for change in report.changes:
         if change.written:
-            ctx.out.print(f"wrote {ctx.project.relative(change.path)}", markup=False)
+            ctx.out.print(f"wrote {ctx.project.relative(change.path)}", markup=False, emoji=False)
     summary = (
         f"{report.written} files written, {report.unchanged} unchanged"
         f" ({report.skipped} articles unchanged since last run); "
@@ -94,7 +94,9 @@ def run_status(args: argparse.Namespace, ctx: Context) -> int:
     stats = [catalog_stats(project, language.code, slug) for slug in slugs for language in languages]
     if args.json:
         payload = {"format": 1, "catalogs": [item.as_json() for item in stats]}
-        ctx.out.print(json.dumps(payload, ensure_ascii=False, indent=2), markup=False, soft_wrap=True)
+        ctx.out.print(
+            json.dumps(payload, ensure_ascii=False, indent=2), markup=False, emoji=False, soft_wrap=True
+        )
         return EXIT_OK
 
     from rich import box
