@@ -112,14 +112,14 @@ def run_status(args: argparse.Namespace, ctx: Context) -> int:
             "publishable"
         ),
     )
-    table.add_column("article", no_wrap=True)
-    table.add_column("lang")
-    table.add_column("done", justify="right")
-    table.add_column("words", justify="right")
-    table.add_column("fuzzy")
-    table.add_column("todo", justify="right")
-    table.add_column("obsolete", justify="right")
-    table.add_column("ready")
+    table.add_column("article", overflow="fold")
+    table.add_column("lang", no_wrap=True)
+    table.add_column("done", justify="right", no_wrap=True)
+    table.add_column("words", justify="right", no_wrap=True)
+    table.add_column("fuzzy", ratio=1)
+    table.add_column("todo", justify="right", no_wrap=True)
+    table.add_column("obs.", justify="right", no_wrap=True)
+    table.add_column("ready", no_wrap=True)
     previous = None
     for item in stats:
         reasons = [
