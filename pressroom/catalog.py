@@ -281,6 +281,9 @@ def format_catalogs(catalogs: Sequence[polib.POFile]) -> list[str]:
         )
     parts = []
     for index, po in enumerate(catalogs):
+        # msgcat needs the charset to read non-ASCII text; our files are always UTF-8
+        po.metadata.setdefault("Content-Type", "text/plain; charset=UTF-8")
+        po.metadata.setdefault("Content-Transfer-Encoding", "8bit")
         parts.append(f'domain "d{index}"\n\n{_raw_text(po)}\n')
     result = subprocess.run(
         [msgcat, "-"],

@@ -357,3 +357,22 @@ def test_any_text_round_trips_and_is_gnu_canonical(pairs: list[tuple[str, str, b
         assert [(e.msgid, e.msgstr, bool(e.obsolete), e.previous_msgid) for e in again] == [
             (e.msgid, e.msgstr, e.obsolete, e.previous_msgid) for e in expected
         ]
+
+
+def test_merge_whitespace_only_change_keeps_translation_not_fuzzy() -> None:
+    old = make_po()
+    old.append(polib.POEntry(msgid="Coffins on a\nhighway  in Quetta.", msgstr="تابوت", tcomment="ok"))
+    merged, counts = merge_entries(_entries("Coffins on a highway in Quetta."), old)
+    assert (counts.fuzzy, counts.new, counts.obsolete) == (0, 0, 0)
+    assert merged[0].msgstr == "تابوت" and merged[0].tcomment == "ok"
+    assert not merged[0].flags and merged[0].previous_msgid is None
+    assert len(merged) == 1
+
+
+def test_bare_polib_catalog_gets_a_utf8_header(tmp_path: Path) -> None:
+    po = polib.POFile()
+    po.append(polib.POEntry(msgid="Quetta", msgstr="کوئٹہ"))
+    path = tmp_path / "bare.po"
+    write_catalog(path, po)
+    assert read_catalog(path).metadata["Content-Type"] == "text/plain; charset=UTF-8"
+    assert read_catalog(path)[0].msgstr == "کوئٹہ"
