@@ -359,3 +359,20 @@ def test_cli_extract_summary(project: Project, run_cli: Callable[..., Any]) -> N
     assert "0 files written" in again.out and "1 articles unchanged" in again.out
     missing = run_cli("--project", project.root, "extract", "nope")
     assert missing.code == 1 and "unknown article 'nope'" in missing.err
+
+
+def test_cli_reports_broken_catalog_and_prunes(project: Project, run_cli: Callable[..., Any]) -> None:
+    assert run_cli("--project", project.root, "extract").code == 0
+    translate(project, "ur", "a", {P3: "تابوت"})
+    write_article(project.root, "a", [P1, P2])
+    result = run_cli("--project", project.root, "extract")
+    assert "1 obsolete" in result.out
+    pruned = run_cli("--project", project.root, "extract", "--prune", "a")
+    assert pruned.code == 0 and "1 pruned" in pruned.out
+    path = project.po_path("si", "a")
+    path.write_text(path.read_text("utf-8") + 'msgid "unterminated\n', "utf-8")
+    before = path.read_bytes()
+    broken = run_cli("--project", project.root, "extract", "--force")
+    assert broken.code == 1
+    assert "translations/si/a.po:" in broken.err and "end-of-line within string" in broken.err
+    assert path.read_bytes() == before
