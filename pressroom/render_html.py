@@ -121,7 +121,7 @@ class RenderSettings:
     pdf_variant: str
     """WeasyPrint ``pdf_variant``: ``pdf/ua-1`` tags the PDF; empty for none."""
     searchable_text: str
-    """``none``, ``ltr`` or ``all``: which complex-script PDF lines get an ActualText span."""
+    """``none``, ``ltr`` or ``clusters``: which complex-script PDF text gets ActualText spans."""
     font_dirs: tuple[Path, ...]
     jobs: int
 
@@ -140,7 +140,7 @@ def read_settings(project: Project) -> RenderSettings:
         base_url=str(table.get("base_url", "")).rstrip("/"),
         page_size=str(table.get("page_size", "A4")),
         pdf_variant=str(table.get("pdf_variant", "pdf/ua-1")),
-        searchable_text=_searchable(table.get("searchable_text", "ltr")),
+        searchable_text=_searchable(table.get("searchable_text", "clusters")),
         font_dirs=font_dirs,
         jobs=int(table.get("jobs", 1)),
     )
@@ -149,11 +149,11 @@ def read_settings(project: Project) -> RenderSettings:
 def _searchable(value: object) -> str:
     from .render_pdf import SEARCHABLE_MODES
 
-    mode = {True: "all", False: "none"}.get(value, value) if isinstance(value, bool) else str(value)
+    mode = ("clusters" if value else "none") if isinstance(value, bool) else str(value)
     if mode not in SEARCHABLE_MODES:
         raise ConfigError(
             f"[render] searchable_text = {value!r} is not one of {', '.join(SEARCHABLE_MODES)}",
-            hint="ltr adds ActualText to Sinhala lines; all to Urdu and Persian too",
+            hint="ltr marks Sinhala lines; clusters also Urdu and Persian glyph clusters",
         )
     return mode
 

@@ -32,7 +32,7 @@ from .fsio import atomic_write
 from .project import Project
 
 # Text that shapes into glyphs a per-glyph ToUnicode map cannot describe.
-SEARCHABLE_MODES = ("none", "ltr", "all")
+SEARCHABLE_MODES = ("none", "ltr", "clusters")
 _COMPLEX_SCRIPT = re.compile(
     r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff\u0d80-\u0dff]"
 )
@@ -79,34 +79,134 @@ def make_url_fetcher(allowed_roots: Sequence[Path]) -> Any:
 
 
 @contextlib.contextmanager
-def actual_text_spans(*, include_rtl: bool = False) -> Iterator[None]:
-    """While active, WeasyPrint wraps each complex-script text line in ``/Span <</ActualText>>``.
+def actual_text_spans(mode: str) -> Iterator[None]:
+    """While active, WeasyPrint marks complex-script text with ``/Span <</ActualText ...>>``.
 
-    WeasyPrint 70 has no hook for this; ``weasyprint.draw.draw_text`` is wrapped for
-    the duration and restored afterwards. Only the text-drawing call is touched; the
-    layout is the same.
+    ``ltr``: one span per line of left-to-right complex-script text (Sinhala).
+    ``clusters``: additionally one span per glyph cluster in right-to-left lines
+    (Urdu, Persian): each cluster's glyphs carry the cluster's own characters, which
+    per-glyph ToUnicode maps cannot express when glyphs are shared (Nastaliq's
+    skeletons and dots). A line span on right-to-left text would be read in the
+    wrong order by poppler, which takes ActualText as visual order.
+
+    WeasyPrint 70 has no hook for this; ``draw_first_line`` is wrapped for the
+    duration and restored afterwards. The wrapper only adds marked-content operators
+    around the text operators WeasyPrint wrote; if it cannot match them glyph for
+    glyph to the Pango line it leaves the line untouched.
     """
     import pydyf  # type: ignore[import-untyped]
-    import weasyprint.draw as draw
+    import weasyprint.draw.text as text_module
 
-    original = draw.draw_text
+    original = text_module.draw_first_line
 
-    def draw_text(stream: Any, textbox: Any, *args: Any, **kwargs: Any) -> Any:
+    def draw_first_line(stream: Any, textbox: Any, *args: Any, **kwargs: Any) -> Any:
         text = str(getattr(textbox, "text", ""))
-        rtl = textbox.style["direction"] == "rtl"
-        if not text.strip() or not _COMPLEX_SCRIPT.search(text) or (rtl and not include_rtl):
+        if not text.strip() or not _COMPLEX_SCRIPT.search(text):
             return original(stream, textbox, *args, **kwargs)
+        if textbox.style["direction"] == "rtl":
+            if mode != "clusters":
+                return original(stream, textbox, *args, **kwargs)
+            first = len(stream.stream)
+            result = original(stream, textbox, *args, **kwargs)
+            try:
+                _mark_clusters(stream, first, textbox)
+            except _NoMatch:
+                pass
+            return result
         stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
         try:
             return original(stream, textbox, *args, **kwargs)
         finally:
             stream.end_marked_content()
 
-    draw.draw_text = draw_text
+    text_module.draw_first_line = draw_first_line
     try:
         yield
     finally:
-        draw.draw_text = original
+        text_module.draw_first_line = original
+
+
+class _NoMatch(Exception):
+    """The text operators do not match the Pango glyphs; leave the line as drawn."""
+
+
+_TJ = re.compile(rb"^\[(.*)\] TJ$", re.DOTALL)
+_TJ_ITEM = re.compile(rb"<([0-9a-f]*)>|(-?[0-9.]+(?:e-?[0-9]+)?)")
+
+
+def _line_clusters(textbox: Any) -> list[tuple[int, tuple[int, int], str]]:
+    """(glyph id, cluster key, cluster text) of each drawn glyph of the line, in drawing order."""
+    from weasyprint.text.ffi import ffi, pango
+
+    utf8 = textbox.pango_layout.text.encode()
+    line, _index = textbox.pango_layout.get_first_line()
+    glyphs: list[tuple[int, tuple[int, int], str]] = []
+    run = line.runs[0]
+    run_number = 0
+    while run != ffi.NULL:
+        item = run.data
+        run = run.next
+        run_number += 1
+        string = item.glyphs
+        count = string.num_glyphs
+        offset, length = item.item.offset, item.item.length
+        starts = sorted({string.log_clusters[i] for i in range(count)})
+        ends = {start: (starts[n + 1] if n + 1 < len(starts) else length) for n, start in enumerate(starts)}
+        for i in range(count):
+            glyph = string.glyphs[i].glyph
+            if glyph == pango.PANGO_GLYPH_EMPTY:
+                continue
+            if glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+                raise _NoMatch
+            start = string.log_clusters[i]
+            text = utf8[offset + start : offset + ends[start]].decode("utf-8", "replace")
+            glyphs.append((int(glyph), (run_number, start), text))
+    return glyphs
+
+
+def _mark_clusters(stream: Any, first: int, textbox: Any) -> None:
+    """Rewrite the TJ operators appended since ``first``: one ActualText span per cluster."""
+    import pydyf
+
+    glyphs = _line_clusters(textbox)
+    ops = stream.stream[first:]
+    out: list[Any] = []
+    position = 0
+    current: tuple[int, int] | None = None
+    for op in ops:
+        match = _TJ.match(op) if isinstance(op, bytes) else None
+        if match is None:
+            out.append(op)
+            continue
+        pieces: list[bytes] = []
+        for item in _TJ_ITEM.finditer(match.group(1)):
+            hexa, number = item.group(1), item.group(2)
+            if number is not None:
+                pieces.append(number)
+                continue
+            assert hexa is not None
+            for k in range(0, len(hexa), 4):
+                if position >= len(glyphs) or int(hexa[k : k + 4], 16) != glyphs[position][0]:
+                    raise _NoMatch
+                glyph_id, key, text = glyphs[position]
+                position += 1
+                if key != current:
+                    if pieces:
+                        out.append(b"[" + b" ".join(pieces) + b"] TJ")
+                        pieces = []
+                    if current is not None:
+                        out.append(b"EMC")
+                    span = pydyf.Dictionary({"ActualText": pydyf.String(text)})
+                    out.append(b"/Span " + span.data + b" BDC")
+                    current = key
+                pieces.append(b"<%04x>" % glyph_id)
+        if pieces:
+            out.append(b"[" + b" ".join(pieces) + b"] TJ")
+    if position != len(glyphs):
+        raise _NoMatch
+    if current is not None:
+        out.append(b"EMC")
+    stream.stream[first:] = out
 
 
 def pdf_bytes(
@@ -115,7 +215,7 @@ def pdf_bytes(
     html_path: Path,
     allowed_roots: Sequence[Path],
     variant: str = "pdf/ua-1",
-    searchable_text: str = "ltr",
+    searchable_text: str = "clusters",
 ) -> bytes:
     """Lay out ``html_text`` as if it were at ``html_path`` and return the PDF."""
     from weasyprint import HTML
@@ -130,11 +230,7 @@ def pdf_bytes(
         options: dict[str, Any] = {}
         if variant:
             options["pdf_variant"] = variant
-        guard = (
-            actual_text_spans(include_rtl=searchable_text == "all")
-            if searchable_text != "none"
-            else contextlib.nullcontext()
-        )
+        guard = actual_text_spans(searchable_text) if searchable_text != "none" else contextlib.nullcontext()
         with guard:
             data = document.write_pdf(**options)
     except RenderError:
@@ -162,7 +258,7 @@ def write_pdf(
     pdf_path: Path,
     allowed_roots: Sequence[Path],
     variant: str = "pdf/ua-1",
-    searchable_text: str = "ltr",
+    searchable_text: str = "clusters",
 ) -> bool:
     """Render and write one PDF atomically; returns whether the file changed."""
     data = pdf_bytes(
