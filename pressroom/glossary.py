@@ -118,6 +118,8 @@ SINHALA_SUFFIXES = (
 _SINHALA_STEM_ENDINGS = ("ය", "ව")
 _ENGLISH_SUFFIX = r"(?:['’]s|['’]|es|s)?"
 _ACRONYM_SUFFIX = r"(?:['’]s|s)?"
+_WORD = re.compile(r"(?<!\w)[A-Za-z]+")
+_FIRST_WORD = re.compile(r"[\s\-‐‑'’]+")
 # Where English text is not prose: link destinations, autolinks, bare URLs, code spans.
 _NOT_PROSE = re.compile(r"`+[^`]*`+|\]\([^)]*\)|<[a-z][a-z0-9+.-]*:[^>\s]*>|https?://\S+|www\.\S+", re.I)
 
@@ -148,7 +150,7 @@ class GlossaryProblem:
 class Glossary:
     """The agreed names and terms, with matchers for English and each target script."""
 
-    __slots__ = ("_english_forms", "_source_pattern", "_source_terms", "_target_patterns", "path", "terms")
+    __slots__ = ("_english_forms", "_source_index", "_target_patterns", "path", "terms")
 
     def __init__(
         self,
@@ -164,32 +166,33 @@ class Glossary:
             index: forms.get(index, (term.english,)) for index, term in enumerate(self.terms)
         }
         self._target_patterns: dict[tuple[str, int, bool], re.Pattern[str] | None] = {}
-        self._source_terms: dict[str, tuple[Term, bool]] = {}
-        self._source_pattern = self._compile_source()
+        self._source_index = self._compile_source()
 
     # -- English -------------------------------------------------------------------
 
-    def _compile_source(self) -> re.Pattern[str] | None:
-        alternatives: list[tuple[int, str]] = []
-        for index, term in enumerate(self.terms):
-            for number, form in enumerate(self._english_forms[index]):
-                alternatives.append((len(form), self._alternative(f"t{index}f{number}", form, term)))
-                self._source_terms[f"t{index}f{number}"] = (term, number == 0)
+    def _compile_source(self) -> dict[str, list[tuple[int, re.Pattern[str], Term, bool]]]:
+        """Index of compiled English forms by their first word, for a scan word by word.
+
+        One regex per form, tried only where its first word occurs: much faster than
+        one alternation of every form tried at every word.
+        """
+        index: dict[str, list[tuple[int, re.Pattern[str], Term, bool]]] = {}
+        for number, term in enumerate(self.terms):
+            forms = [(form, self._alternative(form, term), position == 0)
+                     for position, form in enumerate(self._english_forms[number])]  # fmt: skip
             if term.acronym:
-                name = f"t{index}a"
                 body = re.escape(term.acronym).replace(r"\-", "[-‐‑]")
-                alternatives.append(
-                    (len(term.acronym), rf"(?P<{name}>(?-i:{body}){_ACRONYM_SUFFIX}(?!\\?\$))")
-                )
-                self._source_terms[name] = (term, False)
-        if not alternatives:
-            return None
-        alternatives.sort(key=lambda item: -item[0])  # longest first: Imran Khan before Khan
-        body = "|".join(pattern for _, pattern in alternatives)
-        return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+                forms.append((term.acronym, rf"(?-i:{body}){_ACRONYM_SUFFIX}(?!\\?\$)", False))
+            for form, pattern, full in forms:
+                key = _FIRST_WORD.split(form, maxsplit=1)[0].casefold()
+                compiled = re.compile(rf"(?:{pattern})(?!\w)")
+                index.setdefault(key, []).append((len(form), compiled, term, full))
+        for candidates in index.values():
+            candidates.sort(key=lambda item: -item[0])  # longest first: Imran Khan before Khan
+        return index
 
     @staticmethod
-    def _alternative(name: str, form: str, term: Term) -> str:
+    def _alternative(form: str, term: Term) -> str:
         pieces = []
         for char in form:
             if char.isspace():
@@ -202,7 +205,7 @@ class Glossary:
                 pieces.append(re.escape(char))
         flags = "" if term.case_sensitive else "i"
         body = "".join(pieces)
-        return rf"(?P<{name}>(?{flags or '-i'}:{body}){_ENGLISH_SUFFIX})"
+        return rf"(?{flags or '-i'}:{body}){_ENGLISH_SUFFIX}"
 
     def match_source(self, text: str) -> list[SourceMatch]:
         """Glossary terms in English ``text``, in order, longest match winning.
@@ -211,16 +214,27 @@ class Glossary:
         breaks, hyphen variants and acronyms (case-sensitive); ignores link URLs,
         bare URLs and code spans, and "US" in "US$".
         """
-        if self._source_pattern is None:
+        if not self._source_index:
             return []
         prose = _NOT_PROSE.sub(lambda found: " " * len(found.group(0)), text)
-        matches = []
-        for found in self._source_pattern.finditer(prose):
-            name = found.lastgroup
-            if name is None:  # pragma: no cover - every alternative is a named group
+        matches: list[SourceMatch] = []
+        done = 0
+        index = self._source_index
+        for word in _WORD.finditer(prose):
+            start = word.start()
+            if start < done:
                 continue
-            term, full = self._source_terms[name]
-            matches.append(SourceMatch(term, found.start(), found.end(), full))
+            key = word.group(0).casefold()
+            candidates = index.get(key, [])
+            for stem in (key[:-1] if key.endswith("s") else "", key[:-2] if key.endswith("es") else ""):
+                if stem and stem in index:
+                    candidates = sorted([*candidates, *index[stem]], key=lambda item: -item[0])
+            for _, pattern, term, full in candidates:
+                found = pattern.match(prose, start)
+                if found:
+                    matches.append(SourceMatch(term, start, found.end(), full))
+                    done = found.end()
+                    break
         return matches
 
     def source_terms(self, text: str) -> list[tuple[Term, bool]]:

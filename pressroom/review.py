@@ -13,6 +13,7 @@ exercise; :func:`review` adds catalog reading and ``# noqa: code`` silencing.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import SourceError
 from .languages import Language
 from .model import Finding, Severity
-from .scripts import BIDI_CONTROLS, BIDI_NAMES, LANG_SCRIPTS, iter_script_runs
+from .scripts import BIDI_CONTROLS, BIDI_NAMES, LANG_SCRIPTS, foreign_runs, has_own_letters, iter_script_runs
 
 if TYPE_CHECKING:
     import polib
@@ -115,11 +116,23 @@ _NOT_PROSE = re.compile(
 )
 _ACRONYM_RUN = re.compile(r"[A-Z][A-Z0-9&-]{0,7}s?")
 _MARKUP_CHARS = frozenset("[]*_`<>!")
+_BIDI = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
+_ANY_DIGIT = re.compile(r"\d")
+_SKELETON = re.compile(r"\]\([^)]*\)|`+[^`]*`+|<[^>]*>|[*_\[\]!]")
 _DOUBLE_SPACE = re.compile(r"(?<=\S)[ \u00a0]{2,}(?=\S)")
 
 
+_NOT_PROSE_HINTS = (
+    "`", "](", "<", "://", "www.", ".org", ".com", ".net", ".info", ".edu", ".gov",
+    ".pk", ".ir", ".lk", ".uk", ".ORG", ".COM",
+)  # fmt: skip
+
+
+@functools.lru_cache(maxsize=8192)
 def _mask(text: str) -> str:
     """``text`` with non-prose regions blanked out (offsets kept)."""
+    if not any(hint in text for hint in _NOT_PROSE_HINTS):
+        return text  # the common case, decided without the regex
     return _NOT_PROSE.sub(lambda found: " " * len(found.group(0)), text)
 
 
@@ -179,6 +192,8 @@ def extract_numbers(text: str, *, persian_slash: bool = False) -> list[_Number]:
     the second number of a range applies to the first (``۱۰ تا ۲۰ هزار``). Link URLs and
     code spans are ignored.
     """
+    if not _ANY_DIGIT.search(text):
+        return []
     plain = _mask(text).translate(_DIGITS)
     pattern = _NUMBER_FA if persian_slash else _NUMBER
     numbers: list[_Number] = []
@@ -301,6 +316,8 @@ def check_markup(source: str, target: str) -> list[Problem]:
     """Links (same URLs), images, code spans (same content), emphasis, strong and HTML tags match."""
     if not _MARKUP_CHARS.intersection(source) and not _MARKUP_CHARS.intersection(target):
         return []
+    if _SKELETON.findall(source) == _SKELETON.findall(target):
+        return []  # the same markup characters and link URLs in the same order: parsing would agree
     want, got = inline_markup(source), inline_markup(target)
     problems = []
 
@@ -346,21 +363,14 @@ def check_markup(source: str, target: str) -> list[Problem]:
 def check_script(target: str, lang: str, script: str) -> list[Problem]:
     """Letters outside the language's script, except URLs, code, domains and ACRONYMS."""
     masked = _mask(target)
-    stretches: list[tuple[int, int]] = []
-    current: list[int] | None = None
-    for found_script, start, end in iter_script_runs(masked):
-        if found_script == script:
-            if current is not None:  # a letter of the right script ends a stretch
-                stretches.append((current[0], current[1]))
-                current = None
-        elif found_script == "Latn" and _ACRONYM_RUN.fullmatch(masked[start:end]):
+    stretches: list[list[int]] = []
+    for found_script, start, end in foreign_runs(masked, script):
+        if found_script == "Latn" and _ACRONYM_RUN.fullmatch(masked, start, end):
             continue
-        elif current is None:
-            current = [start, end]
+        if stretches and not has_own_letters(masked, script, stretches[-1][1], start):
+            stretches[-1][1] = end  # only spaces, digits or punctuation between: one stretch
         else:
-            current[1] = end
-    if current is not None:
-        stretches.append((current[0], current[1]))
+            stretches.append([start, end])
     problems = []
     names = {"Latn": "Latin", "Arab": "Arabic-script", "Sinh": "Sinhala", "Deva": "Devanagari"}
     for start, end in stretches:
@@ -532,7 +542,9 @@ def check_entry(
                     span=(found.start(), found.end()),
                 )
             )
-    stray = [index for index, char in enumerate(target) if char in BIDI_CONTROLS and char not in source]
+    stray = []
+    if _BIDI.search(target):
+        stray = [index for index, char in enumerate(target) if char in BIDI_CONTROLS and char not in source]
     if stray:
         names = sorted({BIDI_NAMES[target[index]] for index in stray})
         problems.append(

@@ -146,6 +146,40 @@ def iter_script_runs(text: str) -> Iterator[tuple[str, int, int]]:
         yield current, start, len(text)
 
 
+_LETTER_CLASSES = {
+    "Latn": "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff",
+    "Arab": ARABIC_LETTERS + "\u064b-\u065f\u0670\u06d6-\u06ed",
+    "Sinh": SINHALA_CHARS,
+    "Deva": "\u0900-\u097f",
+    "Beng": "\u0980-\u09ff",
+    "Taml": "\u0b80-\u0bff",
+    "Grek": "\u0370-\u03ff",
+    "Cyrl": "\u0400-\u04ff",
+}
+_FOREIGN_PATTERNS: dict[str, re.Pattern[str]] = {}
+_OWN_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def foreign_runs(text: str, script: str) -> list[tuple[str, int, int]]:
+    """Runs of letters of scripts other than ``script``: ``(script, start, end)``; fast (one regex)."""
+    pattern = _FOREIGN_PATTERNS.get(script)
+    if pattern is None:
+        body = "|".join(
+            f"(?P<{name}>[{letters}]+)" for name, letters in _LETTER_CLASSES.items() if name != script
+        )
+        pattern = _FOREIGN_PATTERNS[script] = re.compile(body)
+    return [(str(found.lastgroup), found.start(), found.end()) for found in pattern.finditer(text)]
+
+
+def has_own_letters(text: str, script: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether ``text[start:end]`` has a letter of ``script``."""
+    pattern = _OWN_PATTERNS.get(script)
+    if pattern is None:
+        letters = _LETTER_CLASSES.get(script, "A-Za-z")
+        pattern = _OWN_PATTERNS[script] = re.compile(f"[{letters}]")
+    return pattern.search(text, start, len(text) if end is None else end) is not None
+
+
 def fold(text: str, script: str) -> str:
     """Text with script-internal variation removed, for comparing spellings.
 
