@@ -933,6 +933,11 @@ def _select_slugs(project: Project, slugs: Sequence[str] | None) -> list[str]:
         return sorted(available)
     chosen = []
     for slug in slugs:
+        if slug == "site":
+            raise SourceError(
+                "'site' is the site-strings catalog, not an article",
+                hint="translations/<lang>/site.po is maintained by hand; extract only articles",
+            )
         if slug not in available:
             raise SourceError(
                 f"unknown article {slug!r}",

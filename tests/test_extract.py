@@ -308,6 +308,8 @@ def test_broken_catalog_stops_extract_before_any_write(project: Project) -> None
 def test_unknown_article_is_an_error(project: Project) -> None:
     with pytest.raises(SourceError, match="unknown article 'nope'"):
         extract(project, ["nope"])
+    with pytest.raises(SourceError, match="site-strings catalog"):
+        extract(project, ["site"])
 
 
 def test_only_requested_articles(project: Project) -> None:
