@@ -1,9 +1,88 @@
-"""CLI command build: the main job over the whole project."""
+"""CLI command build: the main job over the whole project.
+
+extract (catalogs follow the sources) -> review (report written beside the output)
+-> render (HTML and PDF, incremental). Exit 3 when review finds error-level problems,
+after everything else has been written, so an unattended run can gate on it.
+"""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+from .common import EXIT_OK, EXIT_REVIEW_FAILED, Context
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this module's commands to the parser."""
+    parser = subparsers.add_parser(
+        "build",
+        help="the main job: extract, review and render everything that changed",
+        description=(
+            "Update the catalogs from the sources, review every translation (report in "
+            "<output>/review.html) and render HTML and PDF editions of every published "
+            "language; outputs whose inputs did not change are not redone. Exit status 3 "
+            "when review finds error-level problems."
+        ),
+    )
+    parser.add_argument("articles", nargs="*", metavar="ARTICLE", help="article slugs (default: all)")
+    parser.add_argument(
+        "--drafts", action="store_true", help="render unreviewed translations too, marked as drafts"
+    )
+    parser.add_argument("--output", type=Path, metavar="DIR", help="output folder (default: build/)")
+    parser.add_argument("--format", metavar="FORMATS", help="html, pdf or html,pdf (default: both)")
+    parser.set_defaults(handler=run_build)
+
+
+def run_build(args: argparse.Namespace, ctx: Context) -> int:
+    from ..catalog import extract
+    from ..fsio import atomic_write
+    from ..review import format_html, has_errors, load_glossary, review, summarize
+    from .rendering import print_report, split_list
+
+    project = ctx.project
+    slugs = args.articles or None
+    glossary = load_glossary(project)
+
+    ctx.out.print("[bold]1/3 extract[/bold]")
+    extracted = extract(project, slugs, glossary=glossary)
+    ctx.out.print(
+        f"catalogs: {extracted.written} written, {extracted.unchanged} unchanged; "
+        f"{extracted.new} new, {extracted.fuzzy} fuzzy, {extracted.obsolete} obsolete entries",
+        markup=False,
+    )
+
+    ctx.out.print("[bold]2/3 review[/bold]")
+    findings = review(project, None, slugs, glossary=glossary)
+    counts = summarize(findings)
+    output_dir = args.output or project.build_dir
+    report_path = output_dir / "review.html"
+    atomic_write(report_path, format_html(project, findings))
+    ctx.out.print(
+        f"review: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info "
+        f"(report: {project.relative(report_path)}; details: workflow.py review)",
+        markup=False,
+    )
+
+    ctx.out.print("[bold]3/3 render[/bold]")
+    from rich.progress import Progress
+
+    from ..render_html import render
+
+    with Progress(console=ctx.err, transient=True, disable=ctx.out.quiet) as bar:
+        task = bar.add_task("rendering", total=None)
+
+        def progress(done: int, total: int, what: str) -> None:
+            bar.update(task, completed=done, total=total, description=what[-60:])
+
+        rendered = render(
+            project,
+            None,
+            slugs,
+            formats=split_list([args.format] if args.format else None),
+            include_drafts=args.drafts,
+            output_dir=args.output,
+            progress=progress,
+        )
+    print_report(ctx, rendered)
+    return EXIT_REVIEW_FAILED if has_errors(findings) else EXIT_OK
