@@ -97,6 +97,8 @@ class RenderReport:
     """Files (re)written."""
     skipped: tuple[Path, ...] = ()
     """Outputs whose inputs had not changed since the last run."""
+    removed: tuple[Path, ...] = ()
+    """Pages of editions no longer published, written by an earlier run and now deleted."""
     blocked: tuple[BlockedEdition, ...] = ()
     """Editions not published (catalog incomplete or unreviewed, no ``include_drafts``)."""
     drafts: tuple[tuple[str, str], ...] = ()
@@ -1144,6 +1146,20 @@ def render(
             else:
                 tasks.append(Task(kind="index", lang=code, slug="", outputs=(("html", rel),)))
 
+    # Pages of editions that are no longer published (a catalog got a fuzzy entry, or
+    # an earlier run had --drafts) are removed, but only files this stage wrote.
+    removed: list[Path] = []
+    for edition in blocked:
+        if edition.lang not in rendered_langs:
+            continue
+        for kind in ("article", "bilingual"):
+            for fmt in FORMATS:
+                rel = page_path(edition.lang, edition.slug, kind, fmt)
+                if rel in manifest:
+                    del manifest[rel]
+                    (out / rel).unlink(missing_ok=True)
+                    removed.append(out / rel)
+
     warnings: list[str] = []
     total = len(tasks)
     done = 0
@@ -1163,6 +1179,7 @@ def render(
     return RenderReport(
         written=tuple(written_paths),
         skipped=tuple(skipped),
+        removed=tuple(removed),
         blocked=tuple(blocked),
         drafts=tuple(drafts),
         warnings=tuple(warnings),

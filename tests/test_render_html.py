@@ -370,3 +370,29 @@ def test_project_templates_override_packaged(project_dir: Path) -> None:
     css.write_text(css.read_text("utf-8") + "\n/* local change */\n", encoding="utf-8")
     render(load_project(project_dir), langs=["en"], formats=("html",))
     assert "local change" in (project_dir / "build" / "css" / "site.css").read_text("utf-8")
+
+
+def test_pages_of_an_edition_no_longer_published_are_removed(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "press", reviewed=("fa", "si"))
+    project = load_project(root)
+    render(project, formats=("html",), include_drafts=True)
+    draft = root / "build" / "ur" / "miners.html"
+    assert draft.exists()
+    (root / "build" / "ur" / "keep.html").write_text("not ours", encoding="utf-8")
+    report = render(project, formats=("html",))
+    assert draft in report.removed and not draft.exists()
+    assert (root / "build" / "ur" / "keep.html").exists()
+    assert "miners.html" not in (root / "build" / "ur" / "index.html").read_text("utf-8")
+
+
+def test_local_image_copied_and_remote_image_not_fetched(tmp_path: Path) -> None:
+    article = ARTICLE + "\n![Miners' coffins](images/coffins.png)\n\n![Remote](https://example.com/r.png)\n"
+    root = make_project(tmp_path / "press", article=article)
+    (root / "source" / "images").mkdir()
+    (root / "source" / "images" / "coffins.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    report = render(load_project(root), langs=["en"], formats=("html",))
+    doc = parse(root / "build" / "en" / "miners.html")
+    (image,) = attrs_of(doc, "img")
+    src = image["src"] or ""
+    assert src.startswith("../media/") and (root / "build" / "en" / src).resolve().is_file()
+    assert any("remote image https://example.com/r.png not fetched" in w for w in report.warnings)

@@ -103,6 +103,8 @@ def print_report(ctx: Context, report: RenderReport) -> None:
     pages = [p for p in report.written if p.suffix in (".html", ".pdf")]
     for path in pages:
         ctx.out.print(f"wrote {_shown(path, out, project.root)}", markup=False)
+    for path in report.removed:
+        ctx.out.print(f"removed {_shown(path, out, project.root)} (no longer published)", markup=False)
     ctx.out.print(
         f"render: {len(pages)} pages written, {len(report.skipped)} up to date, "
         f"{len(report.blocked)} editions not published, in {_shown(out, out.parent, project.root)}",
