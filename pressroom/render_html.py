@@ -1149,12 +1149,12 @@ def render(
     # Pages of editions that are no longer published (a catalog got a fuzzy entry, or
     # an earlier run had --drafts) are removed, but only files this stage wrote.
     removed: list[Path] = []
-    for edition in blocked:
-        if edition.lang not in rendered_langs:
+    for unpublished in blocked:
+        if unpublished.lang not in rendered_langs:
             continue
         for kind in ("article", "bilingual"):
             for fmt in FORMATS:
-                rel = page_path(edition.lang, edition.slug, kind, fmt)
+                rel = page_path(unpublished.lang, unpublished.slug, kind, fmt)
                 if rel in manifest:
                     del manifest[rel]
                     (out / rel).unlink(missing_ok=True)
