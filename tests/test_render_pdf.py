@@ -227,3 +227,20 @@ def test_pdf_rendering_fetches_nothing_outside(tmp_path: Path, monkeypatch: pyte
     data = pdf_bytes(page, html_path=project / "page.html", allowed_roots=[project])
     assert data.startswith(b"%PDF")
     assert not asked
+
+
+def test_parallel_render_writes_the_same_pages(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "press")
+    serial = render(
+        load_project(root), ["fa", "si"], formats=("html", "pdf"), output_dir=tmp_path / "one", jobs=1
+    )
+    parallel = render(
+        load_project(root), ["fa", "si"], formats=("html", "pdf"), output_dir=tmp_path / "two", jobs=2
+    )
+    names = sorted(p.relative_to(tmp_path / "one").as_posix() for p in serial.written)
+    assert names == sorted(p.relative_to(tmp_path / "two").as_posix() for p in parallel.written)
+    for name in names:
+        if name.endswith(".html"):
+            assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+        if name.endswith(".pdf"):
+            assert pdfinfo(tmp_path / "one" / name)["Pages"] == pdfinfo(tmp_path / "two" / name)["Pages"]
