@@ -244,3 +244,21 @@ def test_parallel_render_writes_the_same_pages(tmp_path: Path) -> None:
             assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
         if name.endswith(".pdf"):
             assert pdfinfo(tmp_path / "one" / name)["Pages"] == pdfinfo(tmp_path / "two" / name)["Pages"]
+
+
+def _page_number_x(pdf: Path, number: str) -> tuple[float, float]:
+    """x of the page number on page 1, and the page width (pdftotext -bbox)."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    width = float(re.search(r'<page width="([0-9.]+)"', out).group(1))  # type: ignore[union-attr]
+    xs = [float(x) for x, y in re.findall(rf'xMin="([0-9.]+)" yMin="([0-9.]+)"[^>]*>{number}<', out)]
+    return xs[-1], width
+
+
+def test_rtl_pages_progress_right_to_left(built: Path) -> None:
+    """An RTL document starts on a left page: page 1's number sits on the left, outer margin."""
+    x, width = _page_number_x(built / "build" / "fa" / "miners.pdf", "۱")
+    assert x < width / 2
+    x, width = _page_number_x(built / "build" / "en" / "miners.pdf", "1")
+    assert x > width / 2
