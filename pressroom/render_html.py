@@ -500,8 +500,13 @@ def page_path(lang: str, slug: str, kind: str, fmt: str = "html") -> str:
     return f"{lang}/{slug}{suffix}.{fmt}"
 
 
-def _href(plan: Plan, from_lang: str, target: str) -> str:
-    if plan.settings.base_url:
+def _href(plan: Plan, from_lang: str, target: str, *, absolute: bool = False) -> str:
+    """Link from a page in ``from_lang/`` to ``target`` (relative to the build folder).
+
+    Relative, so the build works from any folder and PDFs fetch nothing remote;
+    ``absolute`` (hreflang, x-default) uses ``[render] base_url`` when it is set.
+    """
+    if absolute and plan.settings.base_url:
         return f"{plan.settings.base_url}/{target}"
     return f"../{target}" if not target.startswith(f"{from_lang}/") else target.split("/", 1)[1]
 
@@ -651,9 +656,12 @@ class PageBuilder:
 
     def alternates(self, lang: str, targets: Mapping[str, str]) -> tuple[list[dict[str, str]], str]:
         """hreflang links for every version including this one, and the x-default."""
-        alts = [{"lang": code, "href": _href(self.plan, lang, path)} for code, path in targets.items()]
+        alts = [
+            {"lang": code, "href": _href(self.plan, lang, path, absolute=True)}
+            for code, path in targets.items()
+        ]
         source = self.project.source_language
-        x_default = _href(self.plan, lang, targets[source]) if source in targets else ""
+        x_default = _href(self.plan, lang, targets[source], absolute=True) if source in targets else ""
         return alts, x_default
 
     def render_template(self, lang: str, name: str, page: dict[str, Any]) -> str:
@@ -744,7 +752,7 @@ class PageBuilder:
                 "target_dir": language.direction,
                 "pairs": pairs,
                 "alternates": alts,
-                "x_default": _href(self.plan, lang, page_path(source, slug, "article")),
+                "x_default": _href(self.plan, lang, page_path(source, slug, "article"), absolute=True),
                 "og_alternates": [og_locale(e.lang) for e in editions if e.lang != lang],
                 "switcher": self.switcher(lang, {c: _href(self.plan, lang, p) for c, p in targets.items()}),
             }

@@ -396,3 +396,15 @@ def test_local_image_copied_and_remote_image_not_fetched(tmp_path: Path) -> None
     src = image["src"] or ""
     assert src.startswith("../media/") and (root / "build" / "en" / src).resolve().is_file()
     assert any("remote image https://example.com/r.png not fetched" in w for w in report.warnings)
+
+
+def test_base_url_makes_hreflang_absolute_and_assets_stay_local(project_dir: Path) -> None:
+    with (project_dir / "workflow.toml").open("a", encoding="utf-8") as handle:
+        handle.write('[render]\nbase_url = "https://example.org/press/"\n')
+    render(load_project(project_dir), langs=["fa"], formats=("html",))
+    doc = parse(project_dir / "build" / "fa" / "miners.html")
+    hreflangs = {a["hreflang"]: a["href"] for a in attrs_of(doc, "link", rel="alternate")}
+    assert hreflangs["fa"] == "https://example.org/press/fa/miners.html"
+    assert hreflangs["x-default"] == "https://example.org/press/en/miners.html"
+    sheets = [a["href"] or "" for a in attrs_of(doc, "link", rel="stylesheet")]
+    assert sheets and all(href.startswith("../css/") for href in sheets)
