@@ -1015,7 +1015,7 @@ def run_task(plan: Plan, task: Task) -> TaskResult:
     for fmt, rel in task.outputs:
         target = plan.output_dir / rel
         if fmt == "html":
-            atomic_write(target, text, only_if_changed=False)
+            atomic_write(target, text)
         else:
             from .render_pdf import write_pdf
 
