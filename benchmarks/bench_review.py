@@ -10,7 +10,8 @@ misspelled name, a dropped number, a broken link, English left in).
 Then, in the same run and on the same files, times:
 
 (a) ``workflow.py review`` as a process (imports, catalogs read, every check, JSON
-    report written) and the ``review()`` call in-process;
+    report written; worker processes, one per CPU) and the ``review()`` call
+    in-process with ``jobs=1``;
 (b) ``pofilter`` over the same three language folders, one process per language, with
     its default filter set (every filter it has), and with the subset that overlaps
     our checks (untranslated, unchanged, numbers, urls, endpunc, doublespacing, long,
@@ -172,7 +173,7 @@ def run(quick: bool = False) -> None:
         ours_cli = time.perf_counter() - start
         assert cli.returncode in (0, 3), cli.returncode
         start = time.perf_counter()
-        findings = review(project, glossary=glossary)
+        findings = review(project, glossary=glossary, jobs=1)
         ours = time.perf_counter() - start
 
         full = _pofilter(project, Path(tmp) / "pofilter-all")
@@ -184,7 +185,7 @@ def run(quick: bool = False) -> None:
     print(
         f"review (workflow.py process):     {ours_cli:7.2f} s   {our_checks} checks, {len(findings)} findings"
     )
-    print(f"review() in-process:               {ours:7.2f} s")
+    print(f"review() in-process, one process: {ours:7.2f} s")
     print(f"pofilter, default filters:         {full:7.2f} s   {_pofilter_check_count()} filters, "
           f"{flagged_full} units flagged")  # fmt: skip
     print(f"pofilter, overlapping filters:     {subset:7.2f} s   {len(OVERLAP)} filters, "

@@ -523,7 +523,8 @@ def _parse_row(
             problem(f"repeated variant in the {lang} cell", "list each spelling once")
         expected = script_of_lang.get(lang)
         if expected:
-            for form in forms:
+            # The acronym itself may be listed as a variant: a name the press keeps in Latin.
+            for form in (form for form in forms if form != cells["acronym"]):
                 for found, start, end in foreign_letters(form, expected):
                     problem(
                         f"{found} letters in the {lang} cell: {form[start:end]!r}",

@@ -14,10 +14,10 @@ exercise; :func:`review` adds catalog reading and ``# noqa: code`` silencing.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +66,8 @@ DEFAULT_LENGTH_RATIO = {"ur": 1.1, "fa": 1.0, "si": 1.15}
 DEFAULT_LENGTH_TOLERANCE = 2.5
 """A ratio more than this factor away from the expected one is flagged."""
 MIN_LENGTH_FOR_RATIO = 30
+PARALLEL_MIN_CATALOGS = 200
+"""Below this many catalogs, worker processes cost more than they save."""
 """Shorter sources (titles, names) vary too much for a ratio to mean anything."""
 
 
@@ -107,7 +109,8 @@ class ReviewSettings:
 
 # Regions that are not prose: link destinations, autolinks, bare URLs, domains, code spans.
 _NOT_PROSE = re.compile(
-    r"`+[^`]*`+"
+    r"%\([A-Za-z_]\w*\)[sdifr]|%[sdifr]|\{[A-Za-z_]\w*\}"
+    r"|`+[^`]*`+"
     r"|\]\([^)]*\)"
     r"|<[a-z][a-z0-9+.-]*:[^>\s]*>"
     r"|(?:https?://|www\.)[^\s)\]>]+"
@@ -116,6 +119,7 @@ _NOT_PROSE = re.compile(
 )
 _ACRONYM_RUN = re.compile(r"[A-Z][A-Z0-9&-]{0,7}s?")
 _MARKUP_CHARS = frozenset("[]*_`<>!")
+_PLACEHOLDER = re.compile(r"%\([A-Za-z_]\w*\)[sdifr]|%[sdifr]|\{[A-Za-z_]\w*\}")
 _BIDI = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
 _ANY_DIGIT = re.compile(r"\d")
 _SKELETON = re.compile(r"\]\([^)]*\)|`+[^`]*`+|<[^>]*>|[*_\[\]!]")
@@ -123,7 +127,7 @@ _DOUBLE_SPACE = re.compile(r"(?<=\S)[ \u00a0]{2,}(?=\S)")
 
 
 _NOT_PROSE_HINTS = (
-    "`", "](", "<", "://", "www.", ".org", ".com", ".net", ".info", ".edu", ".gov",
+    "%", "{", "`", "](", "<", "://", "www.", ".org", ".com", ".net", ".info", ".edu", ".gov",
     ".pk", ".ir", ".lk", ".uk", ".ORG", ".COM",
 )  # fmt: skip
 
@@ -146,16 +150,14 @@ _DIGITS = str.maketrans(
         **{chr(0x0DE6 + i): str(i) for i in range(10)},  # Sinhala Lith
         "\u066b": ".",  # ARABIC DECIMAL SEPARATOR
         "\u066c": ",",  # ARABIC THOUSANDS SEPARATOR
-        "\u06c1": "\u0647",
-        "\u064a": "\u06cc",
-        "\u0643": "\u06a9",
     }
 )
+_NATIVE_DIGIT = re.compile("[\u0660-\u066c\u06f0-\u06f9\u0966-\u096f\u0de6-\u0def]")
 _NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(?:[.](\d+))?(?![\d])")
 _NUMBER_FA = re.compile(r"(?<![\d./])(\d{1,3}(?:,\d{3})+|\d+)(?:[./](\d+))?(?![\d/])")
 _SCALES = {
     "thousand": 3, "million": 6, "billion": 9, "trillion": 12, "lakh": 5, "crore": 7,
-    "هزار": 3, "لاکھ": 5, "کروڑ": 7, "ارب": 9, "کھرب": 11, "ملین": 6, "بلین": 9,
+    "هزار": 3, "ہزار": 3, "لاکھ": 5, "کروڑ": 7, "ارب": 9, "کھرب": 11, "ملین": 6, "بلین": 9,
     "میلیون": 6, "میلیارد": 9, "بیلیون": 9,
     "දහස": 3, "දහසක්": 3, "දහස්": 3, "ලක්ෂ": 5, "මිලියන": 6, "බිලියන": 9, "කෝටි": 7,
 }  # fmt: skip
@@ -171,18 +173,27 @@ _NUMBER_WORDS = re.compile(
 
 @dataclass(slots=True)
 class _Number:
-    values: set[Decimal]
+    values: set[str]
+    """Canonical decimal strings: ``10000``, ``6.75``; one per stated scale."""
     text: str
     start: int
     end: int
 
 
-def _decimal(whole: str, fraction: str | None) -> Decimal:
-    digits = whole.replace(",", "")
-    try:
-        return Decimal(f"{digits}.{fraction}" if fraction else digits).normalize()
-    except InvalidOperation:  # pragma: no cover - the regex only passes digits
-        return Decimal(0)
+def _canonical(whole: str, fraction: str) -> str:
+    whole = whole.replace(",", "").lstrip("0") or "0"
+    fraction = fraction.rstrip("0")
+    return f"{whole}.{fraction}" if fraction else whole
+
+
+def _scaled(value: str, exponent: int) -> str:
+    """``value`` times 10**exponent, as a canonical string (exact, no floats)."""
+    whole, _, fraction = value.partition(".")
+    digits = whole + fraction
+    point = len(whole) + exponent
+    if point > len(digits):
+        digits += "0" * (point - len(digits))
+    return _canonical(digits[:point], digits[point:])
 
 
 def extract_numbers(text: str, *, persian_slash: bool = False) -> list[_Number]:
@@ -194,19 +205,21 @@ def extract_numbers(text: str, *, persian_slash: bool = False) -> list[_Number]:
     """
     if not _ANY_DIGIT.search(text):
         return []
-    plain = _mask(text).translate(_DIGITS)
+    plain = _mask(text)
+    if _NATIVE_DIGIT.search(plain):
+        plain = plain.translate(_DIGITS)
     pattern = _NUMBER_FA if persian_slash else _NUMBER
     numbers: list[_Number] = []
     for found in pattern.finditer(plain):
-        value = _decimal(found.group(1), found.group(2))
+        value = _canonical(found.group(1), found.group(2) or "")
         number = _Number({value}, found.group(0), found.start(), found.end())
         scale = _SCALE_AFTER.match(plain, found.end())
         if scale:
-            factor = Decimal(10) ** _SCALES[scale.group(1).lower()]
-            number.values.add((value * factor).normalize())
+            exponent = _SCALES[scale.group(1).lower()]
+            number.values.add(_scaled(value, exponent))
             if numbers and _RANGE_BETWEEN.match(plain[numbers[-1].end : found.start()]):
                 previous = numbers[-1]
-                previous.values.update({(v * factor).normalize() for v in list(previous.values)})
+                previous.values.update({_scaled(v, exponent) for v in list(previous.values)})
         numbers.append(number)
     return numbers
 
@@ -354,6 +367,32 @@ def check_markup(source: str, target: str) -> list[Problem]:
             add(f"{name}: {count} in the source, {have} in the translation", "keep the same inline markup")
     for tag in _missing(want.html, got.html):
         add(f"HTML tag {tag} is missing", "copy HTML tags unchanged")
+    return problems
+
+
+def check_placeholders(source: str, target: str) -> list[Problem]:
+    """Format placeholders (``%(link)s``, ``%s``, ``{name}``) of site strings are kept verbatim."""
+    if "%" not in source and "{" not in source and "%" not in target and "{" not in target:
+        return []
+    want, got = _PLACEHOLDER.findall(source), _PLACEHOLDER.findall(target)
+    problems = [
+        Problem(
+            code="markup-mismatch",
+            message=f"placeholder {name} is missing or changed",
+            hint=f"copy {name} unchanged; the program fills it in",
+        )
+        for name in _missing(want, got)
+    ]
+    for name in _missing(got, want):
+        at = target.find(name)
+        problems.append(
+            Problem(
+                code="markup-mismatch",
+                message=f"placeholder {name} is not in the source",
+                hint="remove it or use the source's placeholder",
+                span=(at, at + len(name)),
+            )
+        )
     return problems
 
 
@@ -527,6 +566,7 @@ def check_entry(
             )
     problems += check_numbers(source, target, lang)
     problems += check_markup(source, target)
+    problems += check_placeholders(source, target)
     script = language.script or LANG_SCRIPTS.get(lang, "Latn")
     if script != "Latn":
         problems += check_script(target, lang, script)
@@ -666,6 +706,58 @@ def load_glossary(project: Project) -> Glossary | None:
     return read_glossary(project.glossary_path, scripts=scripts)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Task:
+    """Everything needed to review one catalog, picklable for worker processes."""
+
+    slug: str
+    language: Language
+    path: Path
+    include_untranslated: bool
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(glossary: Glossary | None, settings: ReviewSettings) -> None:
+    _WORKER["glossary"] = glossary
+    _WORKER["settings"] = settings
+
+
+def _review_task(
+    task: _Task, glossary: Glossary | None = None, settings: ReviewSettings | None = None
+) -> list[Finding]:
+    from .catalog import read_catalog
+
+    if settings is None:  # in a worker process
+        glossary, settings = _WORKER["glossary"], _WORKER["settings"]
+    language = task.language
+    if not task.path.exists():
+        if not task.include_untranslated:
+            return []
+        return [
+            Finding(
+                code="missing-catalog",
+                severity=CODES["missing-catalog"],
+                article=task.slug,
+                lang=language.code,
+                msgid="",
+                path=task.path,
+                message=f"no {language.name} catalog",
+                hint="run 'workflow.py extract' to create it",
+            )
+        ]
+    return review_catalog(
+        read_catalog(task.path),
+        language,
+        article=task.slug,
+        path=task.path,
+        glossary=glossary,
+        settings=settings,
+        include_untranslated=task.include_untranslated,
+    )
+
+
 def review(
     project: Project,
     langs: Sequence[str] | None = None,
@@ -673,48 +765,45 @@ def review(
     *,
     include_untranslated: bool = True,
     glossary: Glossary | None = None,
+    jobs: int | None = None,
 ) -> list[Finding]:
     """Review every catalog of ``slugs`` (all by default) in ``langs`` (all targets by default).
 
     Raises ``GlossaryError`` for a broken glossary and ``CatalogError`` for a broken
     catalog (both are input errors, not findings); an article with no catalog in a
-    language is a ``missing-catalog`` finding when ``include_untranslated``.
+    language is a ``missing-catalog`` finding when ``include_untranslated``. Findings
+    come in article, language and entry order. With ``jobs`` > 1 (default: ``[review]
+    jobs``, else the number of CPUs) a large review is spread over worker processes;
+    the result is the same.
     """
-    from .catalog import read_catalog
-
     languages = project.target_languages(list(langs) if langs else None)
     if glossary is None:
         glossary = load_glossary(project)
     settings = ReviewSettings.from_project(project)
+    tasks = [
+        _Task(
+            slug=slug,
+            language=language,
+            path=project.po_path(language.code, slug),
+            include_untranslated=include_untranslated,
+        )
+        for slug in _review_slugs(project, slugs)
+        for language in languages
+    ]
+    if jobs is None:
+        jobs = int(project.section("review").get("jobs", 0)) or os.cpu_count() or 1
     findings: list[Finding] = []
-    for slug in _review_slugs(project, slugs):
-        for language in languages:
-            path = project.po_path(language.code, slug)
-            if not path.exists():
-                if include_untranslated:
-                    findings.append(
-                        Finding(
-                            code="missing-catalog",
-                            severity=CODES["missing-catalog"],
-                            article=slug,
-                            lang=language.code,
-                            msgid="",
-                            path=path,
-                            message=f"no {language.name} catalog",
-                            hint="run 'workflow.py extract' to create it",
-                        )
-                    )
-                continue
-            po = read_catalog(path)
-            findings += review_catalog(
-                po,
-                language,
-                article=slug,
-                path=path,
-                glossary=glossary,
-                settings=settings,
-                include_untranslated=include_untranslated,
-            )
+    if jobs > 1 and len(tasks) >= PARALLEL_MIN_CATALOGS:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(
+            max_workers=jobs, initializer=_init_worker, initargs=(glossary, settings)
+        ) as pool:
+            for part in pool.map(_review_task, tasks, chunksize=max(1, len(tasks) // (jobs * 8))):
+                findings += part
+        return findings
+    for task in tasks:
+        findings += _review_task(task, glossary, settings)
     return findings
 
 

@@ -19,6 +19,7 @@ different spelling; it is for comparing, never for writing back.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -158,16 +159,19 @@ _LETTER_CLASSES = {
 }
 _FOREIGN_PATTERNS: dict[str, re.Pattern[str]] = {}
 _OWN_PATTERNS: dict[str, re.Pattern[str]] = {}
+_ANY_FOREIGN: dict[str, re.Pattern[str]] = {}
 
 
 def foreign_runs(text: str, script: str) -> list[tuple[str, int, int]]:
     """Runs of letters of scripts other than ``script``: ``(script, start, end)``; fast (one regex)."""
     pattern = _FOREIGN_PATTERNS.get(script)
     if pattern is None:
-        body = "|".join(
-            f"(?P<{name}>[{letters}]+)" for name, letters in _LETTER_CLASSES.items() if name != script
-        )
+        others = [(name, letters) for name, letters in _LETTER_CLASSES.items() if name != script]
+        body = "|".join(f"(?P<{name}>[{letters}]+)" for name, letters in others)
         pattern = _FOREIGN_PATTERNS[script] = re.compile(body)
+        _ANY_FOREIGN[script] = re.compile("[" + "".join(letters for _, letters in others) + "]")
+    if not _ANY_FOREIGN[script].search(text):
+        return []  # the common case, one scan with a single character class
     return [(str(found.lastgroup), found.start(), found.end()) for found in pattern.finditer(text)]
 
 
@@ -180,6 +184,7 @@ def has_own_letters(text: str, script: str, start: int = 0, end: int | None = No
     return pattern.search(text, start, len(text) if end is None else end) is not None
 
 
+@functools.lru_cache(maxsize=4096)
 def fold(text: str, script: str) -> str:
     """Text with script-internal variation removed, for comparing spellings.
 

@@ -269,3 +269,15 @@ def test_cli_glossary_suggest(run_cli: Callable[..., Any], sample_project: Path)
     assert "Hazara" not in names and "Quetta" not in names  # covered by the glossary
     table = run_cli("--project", sample_project, "glossary", "suggest")
     assert table.code == 0 and "Not in the glossary" in table.out
+
+
+def test_latin_acronym_may_be_a_target_variant(tmp_path: Path) -> None:
+    path = tmp_path / "glossary.csv"
+    path.write_text(
+        "english,acronym,kind,case_sensitive,ur,fa,si,note\n"
+        "Tehrik-e-Insaaf,PTI,organisation,no,تحریک انصاف|PTI,تحریک انصاف,තෙහ්රීක්-ඊ-ඉන්සාෆ්|PTI,\n"
+        "Quetta,,place,no,کوئٹہ|QTA,کویته,ක්වෙටා,\n",
+        encoding="utf-8",
+    )
+    _, problems = check_glossary(path)
+    assert [(p.line, p.message) for p in problems] == [(3, "Latn letters in the ur cell: 'QTA'")]

@@ -6,7 +6,6 @@ import json
 import shutil
 import subprocess
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -97,10 +96,12 @@ def test_numbers_flag_changed_or_dropped(lang: str, source: str, target: str, me
 
 def test_number_values_and_spans() -> None:
     numbers = extract_numbers("۱۰ تا ۲۰ هزار و ۶٫۷۵", persian_slash=True)
-    assert [n.values for n in numbers] == [
-        {Decimal(10), Decimal(10_000)},
-        {Decimal(20), Decimal(20_000)},
-        {Decimal("6.75")},
+    assert [n.values for n in numbers] == [{"10", "10000"}, {"20", "20000"}, {"6.75"}]
+    assert [n.values for n in extract_numbers("0.5 million and 2.50 and 1,000,000 and 007")] == [
+        {"0.5", "500000"},
+        {"2.5"},
+        {"1000000"},
+        {"7"},
     ]
     extra = check_numbers("five days", "5 دن", "ur")  # words in the source: extra digits allowed
     assert extra == []
@@ -426,3 +427,24 @@ def test_html_report_escapes_and_highlights(planted_project: Callable[..., Any],
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     assert "&lt;b&gt;<mark>کوئته</mark>&lt;/b&gt;" in html
     assert 'lang="fa" dir="rtl"' in html
+
+
+def test_placeholders_of_site_strings(languages: dict[str, Language], glossary: Glossary) -> None:
+    source = "To contact the WSWS and the Socialist Equality Party visit: %(link)s"
+    good = "WSWS اور سوشلسٹ ایکویلیٹی پارٹی سے رابطے کے لیے ملاحظہ کریں: %(link)s"
+    assert codes(check_entry(source, good, languages["ur"], glossary=glossary)) == []
+    bad = "WSWS اور سوشلسٹ ایکویلیٹی پارٹی سے رابطے کے لیے ملاحظہ کریں: %(لنک)s"
+    problems = check_entry(source, bad, languages["ur"], glossary=glossary)
+    assert codes(problems) == ["markup-mismatch", "wrong-script"]  # the stray Latin "s"
+    assert "%(link)s" in problems[0].message
+
+
+def test_parallel_review_gives_the_same_findings(
+    planted_project: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pressroom.review
+
+    root, _ = planted_project("planted")
+    sequential = review(load_project(root), jobs=1)
+    monkeypatch.setattr(pressroom.review, "PARALLEL_MIN_CATALOGS", 1)
+    assert review(load_project(root), jobs=2) == sequential

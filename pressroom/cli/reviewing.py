@@ -38,6 +38,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="do not report empty entries and missing catalogs (review work in progress)",
     )
+    review.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="worker processes for large reviews (default: one per CPU)",
+    )
     review.set_defaults(handler=run_review)
 
 
@@ -51,6 +57,7 @@ def run_review(args: argparse.Namespace, ctx: Context) -> int:
         args.lang or None,
         args.articles or None,
         include_untranslated=not args.skip_untranslated,
+        jobs=args.jobs,
     )
     status = EXIT_REVIEW_FAILED if has_errors(findings) else EXIT_OK
     counts = summarize(findings)
