@@ -38,6 +38,7 @@ def run_build(args: argparse.Namespace, ctx: Context) -> int:
     from ..catalog import extract
     from ..fsio import atomic_write
     from ..review import format_html, has_errors, load_glossary, review, summarize
+    from ..site import update_site_catalogs
     from .rendering import print_report, split_list
 
     project = ctx.project
@@ -46,9 +47,11 @@ def run_build(args: argparse.Namespace, ctx: Context) -> int:
 
     ctx.out.print("[bold]1/3 extract[/bold]")
     extracted = extract(project, slugs, glossary=glossary)
+    site_changed = update_site_catalogs(project)
     ctx.out.print(
         f"catalogs: {extracted.written} written, {extracted.unchanged} unchanged; "
-        f"{extracted.new} new, {extracted.fuzzy} fuzzy, {extracted.obsolete} obsolete entries",
+        f"{extracted.new} new, {extracted.fuzzy} fuzzy, {extracted.obsolete} obsolete entries; "
+        f"site strings: {len(site_changed)} files written",
         markup=False,
     )
 

@@ -60,9 +60,14 @@ def run_extract(args: argparse.Namespace, ctx: Context) -> int:
         glossary=_load_glossary(ctx),
         force=args.force,
     )
-    for change in report.changes:
-        if change.written:
-            ctx.out.print(f"wrote {ctx.project.relative(change.path)}", markup=False, emoji=False)
+    written = [change.path for change in report.changes if change.written]
+    if not args.articles:
+        # The site strings (navigation, footer) are a catalog like the articles'.
+        from ..site import update_site_catalogs
+
+        written += update_site_catalogs(ctx.project)
+    for path in written:
+        ctx.out.print(f"wrote {ctx.project.relative(path)}", markup=False, emoji=False)
     summary = (
         f"{report.written} files written, {report.unchanged} unchanged"
         f" ({report.skipped} articles unchanged since last run); "
