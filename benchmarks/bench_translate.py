@@ -1,0 +1,135 @@
+"""Drafting throughput: ``workflow.py translate`` vs argostranslate vs raw CTranslate2.
+
+With a package of the real Argos en->ur architecture and random weights
+(``benchmarks/argos_bench_model.py``, built into ``benchmarks/out/translate/``), the
+same deterministic news segments (208; ``--quick``: 48) are translated, at the same
+beam size, three ways in one run:
+
+(a) ``workflow.py translate`` in-process on a project holding one catalog of those
+    segments (the whole command: catalog I/O, sentence splitting, batching, saving
+    every batch, provenance); the draft cache is off so every sentence is decoded;
+(b) ``argostranslate.translate.translate()`` called once per segment, after one
+    untimed warm-up call that loads the model;
+(c) one raw ``Translator.translate_batch`` over all the tokenised segments (model
+    loading and tokenising not timed), the floor any wrapper can reach.
+
+Every hypothesis decodes to the 256-token cap (the model never emits end of
+sentence), so all three do the same decoding work.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import polib
+
+from benchmarks.argos_bench_model import CLAUSES, NAME, SUBJECTS, TAILS, VERBS, build_bench_package
+
+OUT = Path(__file__).resolve().parent / "out" / "translate"
+BEAM = 4
+
+
+def news_segments(count: int, *, seed: int = 11) -> list[str]:
+    """``count`` distinct English news sentences, the same on every run."""
+    rng = random.Random(seed)
+    seen: dict[str, None] = {}
+    while len(seen) < count:
+        seen.setdefault(
+            f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(CLAUSES)}, {rng.choice(TAILS)}", None
+        )
+    return list(seen)
+
+
+def _make_project(root: Path, models_dir: Path, segments: list[str]) -> Path:
+    from pressroom.catalog import write_catalog
+
+    if root.exists():
+        shutil.rmtree(root)
+    (root / "source").mkdir(parents=True)
+    (root / "workflow.toml").write_text(
+        '[project]\ntargets = ["ur"]\n'
+        f'[translate]\nmodels_dir = "{models_dir}"\nbeam_size = {BEAM}\ncache = false\n',
+        "utf-8",
+    )
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "ur"}
+    for segment in segments:
+        po.append(polib.POEntry(msgid=segment, msgstr=""))
+    write_catalog(root / "translations" / "ur" / "bench.po", po)
+    return root
+
+
+def _time_workflow(root: Path, count: int) -> float:
+    from pressroom.catalog import read_catalog
+    from pressroom.cli import main
+
+    started = time.perf_counter()
+    code = main(["--project", str(root), "-q", "translate", "--lang", "ur"])
+    elapsed = time.perf_counter() - started
+    drafted = sum(1 for e in read_catalog(root / "translations" / "ur" / "bench.po") if e.msgstr)
+    if code != 0 or drafted != count:
+        raise SystemExit(f"workflow.py translate failed: exit {code}, {drafted}/{count} drafted")
+    return elapsed
+
+
+def _time_raw(package: Path, segments: list[str]) -> float:
+    import ctranslate2
+    import sentencepiece
+
+    translator = ctranslate2.Translator(str(package / "model"), device="cpu", compute_type="auto")
+    processor = sentencepiece.SentencePieceProcessor(model_file=str(package / "sentencepiece.model"))
+    tokens = [processor.encode(s, out_type=str) for s in segments]
+    started = time.perf_counter()
+    translator.translate_batch(tokens, beam_size=BEAM, max_batch_size=1024, batch_type="tokens")
+    return time.perf_counter() - started
+
+
+def _time_argos(models_dir: Path, segments: list[str]) -> float:
+    os.environ.update(
+        {
+            "ARGOS_PACKAGES_DIR": str(models_dir),
+            "XDG_DATA_HOME": str(OUT / "argos" / "data"),
+            "XDG_CACHE_HOME": str(OUT / "argos" / "cache"),
+            "XDG_CONFIG_HOME": str(OUT / "argos" / "config"),
+            "ARGOS_DEVICE_TYPE": "cpu",
+            "ARGOS_BEAM_SIZE": str(BEAM),
+        }
+    )
+    import argostranslate.translate
+
+    argostranslate.translate.translate("Officials said.", "en", "ur")  # loads the model
+    started = time.perf_counter()
+    for segment in segments:
+        argostranslate.translate.translate(segment, "en", "ur")
+    return time.perf_counter() - started
+
+
+def run(quick: bool = False) -> None:
+    count = 48 if quick else 208
+    models_dir = OUT / "models"
+    started = time.perf_counter()
+    package = build_bench_package(models_dir)
+    print(
+        f"package {NAME} (6+6 layers, d 512, 50k vocab, int8, random weights) "
+        f"ready in {time.perf_counter() - started:.1f}s",
+        flush=True,
+    )
+    segments = news_segments(count)
+    words = sum(len(s.split()) for s in segments) / count
+    print(f"{count} segments, {words:.1f} words each on average, beam {BEAM}", flush=True)
+
+    root = _make_project(OUT / "project", models_dir, segments)
+    ours = _time_workflow(root, count)
+    print(f"workflow.py translate        {ours:8.1f}s  {count / ours:7.2f} segments/s", flush=True)
+    raw = _time_raw(package, segments)
+    print(f"raw translate_batch (1 call) {raw:8.1f}s  {count / raw:7.2f} segments/s", flush=True)
+    argos = _time_argos(models_dir, segments)
+    print(f"argostranslate, per segment  {argos:8.1f}s  {count / argos:7.2f} segments/s", flush=True)
+    print(f"workflow.py translate vs argostranslate: {argos / ours:.1f}x faster (aim: >= 10x)")
+    print(f"workflow.py translate vs raw CTranslate2: {100 * (ours / raw - 1):+.1f}% (aim: <= +10%)")
+    sys.stdout.flush()
