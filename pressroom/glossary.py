@@ -150,7 +150,16 @@ class GlossaryProblem:
 class Glossary:
     """The agreed names and terms, with matchers for English and each target script."""
 
-    __slots__ = ("_english_forms", "_source_index", "_target_patterns", "path", "terms")
+    __slots__ = (
+        "_english_forms",
+        "_key_patterns",
+        "_source_index",
+        "_source_keys",
+        "_target_patterns",
+        "_terms_cache",
+        "path",
+        "terms",
+    )
 
     def __init__(
         self,
@@ -167,6 +176,11 @@ class Glossary:
         }
         self._target_patterns: dict[tuple[str, int, bool], re.Pattern[str] | None] = {}
         self._source_index = self._compile_source()
+        self._source_keys = frozenset(self._source_index)
+        self._terms_cache: dict[str, list[tuple[Term, bool]]] = {}
+        self._key_patterns = {
+            key: re.compile(rf"(?<!\w){re.escape(key)}", re.I) for key in self._source_index
+        }
 
     # -- English -------------------------------------------------------------------
 
@@ -216,17 +230,35 @@ class Glossary:
         """
         if not self._source_index:
             return []
-        prose = _NOT_PROSE.sub(lambda found: " " * len(found.group(0)), text)
+        prose = (
+            _NOT_PROSE.sub(lambda found: " " * len(found.group(0)), text)
+            if "`" in text or "](" in text or "://" in text or "www." in text
+            else text
+        )
+        # Which first words occur at all (set operations in C), then where: most
+        # segments have no or few terms, and only those are looked at word by word.
+        words = set(map(str.casefold, _WORD.findall(prose)))
+        present = self._source_keys & words
+        stems = {word[:-1] for word in words if word.endswith("s")}
+        stems |= {word[:-1] for word in stems if word.endswith("e")}
+        present |= self._source_keys & stems
+        if not present:
+            return []
+        starts = sorted(
+            {found.start() for key in present for found in self._key_patterns[key].finditer(prose)}
+        )
         matches: list[SourceMatch] = []
         done = 0
         index = self._source_index
-        for word in _WORD.finditer(prose):
-            start = word.start()
+        for start in starts:
             if start < done:
                 continue
-            key = word.group(0).casefold()
-            candidates = index.get(key, [])
-            for stem in (key[:-1] if key.endswith("s") else "", key[:-2] if key.endswith("es") else ""):
+            key = _WORD.match(prose, start)
+            if key is None:  # pragma: no cover - every start is a word start
+                continue
+            word = key.group(0).casefold()
+            candidates = index.get(word, [])
+            for stem in (word[:-1] if word.endswith("s") else "", word[:-2] if word.endswith("es") else ""):
                 if stem and stem in index:
                     candidates = sorted([*candidates, *index[stem]], key=lambda item: -item[0])
             for _, pattern, term, full in candidates:
@@ -238,13 +270,22 @@ class Glossary:
         return matches
 
     def source_terms(self, text: str) -> list[tuple[Term, bool]]:
-        """Distinct terms in ``text`` in order of first occurrence, and whether any use was full."""
+        """Distinct terms in ``text`` in order of first occurrence, and whether any use was full.
+
+        Cached: a msgid is looked up once for all the languages it is reviewed in.
+        """
+        cached = self._terms_cache.get(text)
+        if cached is not None:
+            return cached
+        if len(self._terms_cache) > 4096:
+            self._terms_cache.clear()
         seen: dict[int, tuple[Term, bool]] = {}
         for match in self.match_source(text):
             key = id(match.term)
             previous = seen.get(key)
             seen[key] = (match.term, match.full or (previous is not None and previous[1]))
-        return list(seen.values())
+        result = self._terms_cache[text] = list(seen.values())
+        return result
 
     # -- targets -------------------------------------------------------------------
 

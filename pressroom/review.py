@@ -224,9 +224,15 @@ def extract_numbers(text: str, *, persian_slash: bool = False) -> list[_Number]:
     return numbers
 
 
+@functools.lru_cache(maxsize=4096)
+def _source_numbers(source: str) -> list[_Number]:
+    """extract_numbers for a msgid, shared by its three translations (never mutated)."""
+    return extract_numbers(source)
+
+
 def check_numbers(source: str, target: str, lang: str) -> list[Problem]:
     """Numbers of the source appear in the translation, in any digit system or scale."""
-    source_numbers = extract_numbers(source)
+    source_numbers = _source_numbers(source)
     target_numbers = extract_numbers(target, persian_slash=lang == "fa")
     if not source_numbers and not target_numbers:
         return []
@@ -414,7 +420,7 @@ def check_script(target: str, lang: str, script: str) -> list[Problem]:
     names = {"Latn": "Latin", "Arab": "Arabic-script", "Sinh": "Sinhala", "Deva": "Devanagari"}
     for start, end in stretches:
         found = target[start:end]
-        kind = names.get(iter_next_script(found), "foreign")
+        kind = names.get(_first_script(found), "foreign")
         problems.append(
             Problem(
                 code="wrong-script",
@@ -427,7 +433,7 @@ def check_script(target: str, lang: str, script: str) -> list[Problem]:
     return problems
 
 
-def iter_next_script(text: str) -> str:
+def _first_script(text: str) -> str:
     """Script of the first letter run of ``text`` (``Zyyy`` when none)."""
     for script, _, _ in iter_script_runs(text):
         return script
@@ -464,7 +470,7 @@ def check_end_punctuation(source: str, target: str, language: Language) -> list[
     def problem(message: str, hint: str) -> list[Problem]:
         return [Problem(code="end-punctuation", message=message, hint=hint, span=span)]
 
-    if arabic and have in "?,;" and have:
+    if arabic and have and have in "?,;":
         return problem(
             f"Latin {have!r} at the end of {language.name} text",
             f"use {expected[have]!r}",
