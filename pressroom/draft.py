@@ -225,7 +225,9 @@ def unmask_markup(translated: str, masked: Masked) -> str | None:
 # --------------------------------------------------------------------------- sentences
 
 _SENTENCE_END = re.compile(r"""(?<=[.!?…۔؟])["'”’)\]]*(?P<gap>\s+)(?=["'“‘(\[]?[^\s\W_a-z]|⟦)""")
-_ABBREVIATION = re.compile(r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Col|Lt|Sgt|Capt|Rev|Jr|Sr|No|vs|etc|[A-Z])\.$")
+_ABBREVIATION = re.compile(
+    r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Col|Lt|Sgt|Capt|Rev|Jr|Sr|No|vs|etc|[A-Z])\.$"
+)
 
 
 def split_simple(text: str) -> list[str]:
@@ -297,6 +299,7 @@ class Decoder:
         self.package = package
         self.beam_size = beam_size
         self.max_batch_tokens = settings.max_batch_tokens
+        self.max_length_factor = settings.max_length_factor
         self.translator = ctranslate2.Translator(
             str(package.model_dir),
             device="cpu",
@@ -307,7 +310,12 @@ class Decoder:
         self.processor = sentencepiece.SentencePieceProcessor(model_file=str(package.sentencepiece_path))
         self.splitter = SentenceSplitter(package.splitter_path)
         self.options = json.dumps(
-            {"beam": beam_size, "compute": settings.compute_type, "prefix": package.target_prefix},
+            {
+                "beam": beam_size,
+                "compute": settings.compute_type,
+                "prefix": package.target_prefix,
+                "length": settings.max_length_factor,
+            },
             sort_keys=True,
         )
 
@@ -315,27 +323,37 @@ class Decoder:
         pieces: list[str] = self.processor.encode(text, out_type=str)
         return pieces
 
-    def translate(self, units: Sequence[Unit], tokens: Sequence[list[str]]) -> list[str]:
-        """Translate one batch with one ``translate_batch`` call."""
+    def translate(self, units: Sequence[Unit], tokens: Sequence[list[str]]) -> list[tuple[str, bool]]:
+        """Translate one batch with one ``translate_batch`` call: (text, cut short) per unit.
+
+        Decoding stops at ``max_length_factor`` times the longest source plus 16
+        tokens (at most 256): a real translation ends long before, and a runaway
+        hypothesis costs no more than that. A hypothesis that reached the cap is
+        reported as cut short.
+        """
         package_prefix = [self.package.target_prefix] if self.package.target_prefix else []
         prefixes = [package_prefix + (self.encode(u.prefix) if u.prefix else []) for u in units]
+        longest = max(len(t) for t in tokens)
+        cap = min(256, math.ceil(self.max_length_factor * longest) + 16 + max(len(p) for p in prefixes))
         results = self.translator.translate_batch(
             list(tokens),
             target_prefix=prefixes if any(prefixes) else None,
             beam_size=self.beam_size,
             max_batch_size=self.max_batch_tokens,
             batch_type="tokens",
+            max_decoding_length=cap,
             replace_unknowns=True,
         )
         outputs = []
         for result in results:
             hypothesis = list(result.hypotheses[0])
+            cut = len(hypothesis) >= cap
             if package_prefix and hypothesis[: len(package_prefix)] == package_prefix:
                 hypothesis = hypothesis[len(package_prefix) :]
             text = self.processor.decode_pieces(hypothesis)
             if self.package.target_prefix:  # a prefix leaked as text (sin_Sinh)
                 text = text.removeprefix(self.package.target_prefix).lstrip()
-            outputs.append(text.strip())
+            outputs.append((text.strip(), cut))
         return outputs
 
 
@@ -348,7 +366,10 @@ class DraftCache:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, timeout=30)
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("CREATE TABLE IF NOT EXISTS drafts (key TEXT PRIMARY KEY, output TEXT NOT NULL)")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS drafts "
+                "(key TEXT PRIMARY KEY, output TEXT NOT NULL, cut INTEGER NOT NULL)"
+            )
             self._db.commit()
 
     @staticmethod
@@ -358,22 +379,23 @@ class DraftCache:
         )
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
-    def get_many(self, keys: Sequence[str]) -> dict[str, str]:
+    def get_many(self, keys: Sequence[str]) -> dict[str, tuple[str, bool]]:
         if self._db is None or not keys:
             return {}
-        found: dict[str, str] = {}
+        found: dict[str, tuple[str, bool]] = {}
         for start in range(0, len(keys), 500):
             chunk = list(keys[start : start + 500])
             marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(f"SELECT key, output FROM drafts WHERE key IN ({marks})", chunk)
-            found.update({str(k): str(v) for k, v in rows})
+            rows = self._db.execute(f"SELECT key, output, cut FROM drafts WHERE key IN ({marks})", chunk)
+            found.update({str(k): (str(v), bool(c)) for k, v, c in rows})
         return found
 
-    def put_many(self, items: Mapping[str, str]) -> None:
+    def put_many(self, items: Mapping[str, tuple[str, bool]]) -> None:
         if self._db is None or not items:
             return
+        rows = [(key, text, int(cut)) for key, (text, cut) in items.items()]
         with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO drafts VALUES (?, ?)", list(items.items()))
+            self._db.executemany("INSERT OR REPLACE INTO drafts VALUES (?, ?, ?)", rows)
 
     def close(self) -> None:
         if self._db is not None:
@@ -687,6 +709,7 @@ def _draft_language(
             _Job(path=path, entry=entry, masked=masked, layout=_layout(masked.text, decoder.splitter))
         )
     results: dict[Unit, str] = {}
+    truncated: set[Unit] = set()
     done_entries = 0
     sentences_done = 0
 
@@ -718,6 +741,8 @@ def _draft_language(
                 if job.mode == "placeholders":
                     repaired = unmask_markup(repaired, job.masked)
             draft = _finish_glossary(job, lang, glossary, draft, repaired, report)
+        if any(unit in truncated for unit in _needed(job)):
+            job.notes.append("length: decoding reached the length cap; the draft may be cut short")
         job.entry.msgstr = draft
         mark_draft(
             job.entry,
@@ -752,7 +777,9 @@ def _draft_language(
             hits = cache.get_many(list(keys.values()))
             for unit, key in keys.items():
                 if key in hits:
-                    results[unit] = hits[key]
+                    results[unit], cut = hits[key]
+                    if cut:
+                        truncated.add(unit)
                     report.cached += 1
                     sentences_done += 1
             wanted = [unit for unit in wanted if unit not in results]
@@ -762,8 +789,11 @@ def _draft_language(
             if batch:
                 outputs = decoder.translate([u for u, _ in batch], [t for _, t in batch])
                 fresh = dict(zip([u for u, _ in batch], outputs, strict=True))
-                results.update(fresh)
-                cache.put_many({DraftCache.key(decoder, u): text for u, text in fresh.items()})
+                for unit, (text, cut) in fresh.items():
+                    results[unit] = text
+                    if cut:
+                        truncated.add(unit)
+                cache.put_many({DraftCache.key(decoder, u): value for u, value in fresh.items()})
                 report.decoded += len(batch)
                 report.batches += 1
                 sentences_done += len(batch)

@@ -62,8 +62,8 @@ class TranslateSettings:
     """0 lets CTranslate2 choose (all cores)."""
     max_batch_tokens: int
     """Source tokens per ``translate_batch`` call (``batch_type="tokens"``)."""
-    save_every: int
-    """Sentences decoded between two saves of the catalogs (at least one batch)."""
+    max_length_factor: float
+    """Decoding stops at ``factor * source tokens + 16`` target tokens (at most 256)."""
     engines: Mapping[str, str]
     """lang -> ``argos`` or ``nllb``."""
     packages: Mapping[str, str]
@@ -84,6 +84,17 @@ def _int(table: Mapping[str, Any], key: str, default: int, minimum: int = 0) -> 
             hint=f"set {key} = {default}",
         )
     return value
+
+
+def _positive(table: Mapping[str, Any], key: str, default: float) -> float:
+    value = table.get(key, default)
+    if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+        raise WorkflowError(
+            f"[translate] {key} must be a positive number, not {value!r}",
+            path="workflow.toml",
+            hint=f"set {key} = {default}",
+        )
+    return float(value)
 
 
 def default_models_dir() -> Path:
@@ -116,19 +127,16 @@ def read_settings(project: Project) -> TranslateSettings:
                 hint=f"choose one of {', '.join(ENGINES)}",
             )
         engines[lang] = str(engine)
-    timeout = table.get("timeout", 20)
-    if not isinstance(timeout, int | float) or timeout <= 0:
-        raise WorkflowError(f"[translate] timeout must be a positive number, not {timeout!r}")
     return TranslateSettings(
         models_dir=models_dir,
         index_url=os.environ.get(INDEX_URL_ENV) or str(table.get("index_url") or DEFAULT_INDEX_URL),
-        timeout=float(timeout),
+        timeout=_positive(table, "timeout", 20.0),
         beam_size=_int(table, "beam_size", 4, 1),
         compute_type=str(table.get("compute_type", "auto")),
         inter_threads=_int(table, "inter_threads", 1, 1),
         intra_threads=_int(table, "intra_threads", 0),
         max_batch_tokens=_int(table, "max_batch_tokens", 1024, 1),
-        save_every=_int(table, "save_every", 64, 1),
+        max_length_factor=_positive(table, "max_length_factor", 2.0),
         engines=engines,
         packages={str(k): str(v) for k, v in dict(table.get("package", {})).items() if v},
         nllb_codes={**NLLB_CODES, **{str(k): str(v) for k, v in dict(table.get("nllb_code", {})).items()}},
@@ -230,9 +238,9 @@ def install_hint(settings: TranslateSettings, lang: str) -> str:
     return f"workflow.py models install translate-{settings.source_language}_{lang}"
 
 
-def candidates(settings: TranslateSettings, lang: str, installed: Sequence[InstalledPackage]) -> list[
-    InstalledPackage
-]:
+def candidates(
+    settings: TranslateSettings, lang: str, installed: Sequence[InstalledPackage]
+) -> list[InstalledPackage]:
     """Installed packages that fit ``lang`` under the configuration, best first."""
     pinned = settings.packages.get(lang)
     if pinned:
@@ -355,6 +363,7 @@ def argos_package_module(models_dir: Path) -> ModuleType:
     """
     models_dir.mkdir(parents=True, exist_ok=True)
     private = _private_dir(models_dir)
+    private.mkdir(parents=True, exist_ok=True)
     with _environment(
         {
             "ARGOS_PACKAGES_DIR": str(models_dir),
@@ -479,9 +488,7 @@ def install_from_index(settings: TranslateSettings, name: str) -> InstalledPacka
     """Download package ``name`` (``translate-en_ur``, optionally ``-1_9``) and install it."""
     index = read_index(settings)
     matching = [
-        entry
-        for entry in index
-        if name in (entry.name, f"{entry.name}-{entry.version.replace('.', '_')}")
+        entry for entry in index if name in (entry.name, f"{entry.name}-{entry.version.replace('.', '_')}")
     ]
     if not matching:
         offered = ", ".join(sorted({e.name for e in index})) or "nothing"
@@ -532,7 +539,7 @@ def package_nllb(
     if target_token is None or source_token is None:
         raise WorkflowError(
             f"no NLLB language code known for {lang if target_token is None else source}",
-            hint=f"add it under [translate.nllb_code], e.g. {lang} = \"xxx_Latn\"",
+            hint=f'add it under [translate.nllb_code], e.g. {lang} = "xxx_Latn"',
         )
     if not (conversion_dir / "model.bin").is_file():
         raise WorkflowError(
@@ -541,8 +548,11 @@ def package_nllb(
             hint=f"convert NLLB-200 with ct2-transformers-converter first, see {DOCS}",
         )
     spm_path = next(
-        (conversion_dir / n for n in ("sentencepiece.bpe.model", "sentencepiece.model")
-         if (conversion_dir / n).is_file()),
+        (
+            conversion_dir / n
+            for n in ("sentencepiece.bpe.model", "sentencepiece.model")
+            if (conversion_dir / n).is_file()
+        ),
         None,
     )
     if spm_path is None:
