@@ -888,10 +888,3 @@ def _finish_glossary(
             job.notes.append(f"glossary: could not enforce {term.english} = {canonical}")
             report.glossary_failed += 1
     return draft
-
-
-def estimate_seconds(done: int, total: int, elapsed: float) -> float | None:
-    """Remaining seconds at the current rate, None before the first batch."""
-    if done <= 0 or total <= done:
-        return None if done <= 0 else 0.0
-    return math.ceil(elapsed / done * (total - done))
