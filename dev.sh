@@ -44,7 +44,8 @@ setup_python
 PY="$VENV/bin/python"
 case "$job" in
     setup) ;;
-    sample) "$PY" workflow.py build ;;
+    # The sample translations are unreviewed drafts: render them, visibly marked.
+    sample) "$PY" workflow.py build --drafts ;;
     test)
         "$VENV/bin/ruff" check pressroom tests benchmarks workflow.py
         "$VENV/bin/mypy"
