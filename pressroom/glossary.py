@@ -57,6 +57,10 @@ ARABIC_SUFFIXES = (
     "ے",  # Urdu oblique, plural
     "اش",
     "شان",
+    "است",  # Persian copula clitics: واشنگتن‌اند "they are Washington's"
+    "اند",
+    "ایم",
+    "اید",
     "ست",
     "یی",
     "ای",

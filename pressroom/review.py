@@ -487,6 +487,8 @@ def check_end_punctuation(source: str, target: str, language: Language) -> list[
         accepted = {target_mark}
         if want == ".":
             accepted |= {language.question_mark, "!", "…", ":"}
+        elif want == ",":
+            accepted.add(language.full_stop)  # a segment cannot end mid-sentence; the source slipped
             if not arabic:
                 accepted.add("?")
         if have not in accepted:

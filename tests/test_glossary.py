@@ -160,6 +160,7 @@ def test_full_and_short_matches(glossary: Glossary) -> None:
         ("fa", "فرقه‌ای", "sectarian"),
         ("fa", "غیرمسلمان", "Muslim"),
         ("fa", "ايران و پاكستان", "Pakistan"),  # Arabic yeh and kaf
+        ("fa", "حامیان ارتش و واشنگتن‌اند", "Washington"),  # copula clitic
         ("si", "පාකිස්තානයේ", "Pakistan"),
         ("si", "පාකිස්තාන රජය", "Pakistan"),  # stem
         ("si", "ක්වෙටාහි", "Quetta"),

@@ -201,6 +201,7 @@ def test_script_flags_foreign_runs(lang: str, script: str, target: str, found: s
         ("fa", 'He said: "it is different."', "او گفت: «فرق می‌کند.»"),
         ("ur", "Pakistan: Eleven miners killed", "پاکستان: گیارہ کان کن ہلاک"),  # titles have none
         ("ur", "**Sampath Perera**", "**سمپت پریرا**"),
+        ("ur", '"this is our right,"', "“یہ ہمارا حق ہے۔”"),  # a segment ending in a comma
     ],
 )
 def test_end_punctuation_accepts_each_languages_marks(
