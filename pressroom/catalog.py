@@ -516,6 +516,13 @@ class CatalogStats:
         """Everything translated and nothing fuzzy."""
         return self.entries > 0 and self.translated == self.entries
 
+    @property
+    def drafted_percent(self) -> float:
+        """Share of entries with some translation, reviewed or not (drafts count)."""
+        if not self.entries:
+            return 0.0
+        return round(100.0 * (self.translated + self.fuzzy) / self.entries, 1)
+
     def as_json(self) -> dict[str, Any]:
         return {
             "article": self.slug,
@@ -538,6 +545,7 @@ class CatalogStats:
             "untranslated": self.untranslated,
             "untranslated_words": self.untranslated_words,
             "obsolete": self.obsolete,
+            "drafted_percent": self.drafted_percent,
             "publishable": self.publishable,
         }
 

@@ -74,6 +74,8 @@ def test_status_json(root: Path, run_cli: Callable[..., Any]) -> None:
     assert ur["untranslated"] == 1 and ur["untranslated_words"] == 1
     assert ur["obsolete"] == 0
     assert ur["publishable"] is False
+    assert ur["drafted_percent"] == 80.0  # 2 translated + 2 fuzzy of 5
+    assert rows[("b", "si")]["drafted_percent"] == 0.0
     assert ur["path"] == "translations/ur/a.po" and ur["exists"] is True
     assert ur["words"] == 2 + 2 + len(P1.split()) + len(P2.split()) + 2 + 1
     assert rows[("b", "fa")]["publishable"] is True
@@ -89,6 +91,7 @@ def test_status_filters_and_table(root: Path, run_cli: Callable[..., Any]) -> No
     assert table.code == 0
     assert "1 machine" in table.out and "changed" in table.out
     assert "ready" in table.out and "yes" in table.out
+    assert "80%" in table.out and "100%" in table.out
     bad = run_cli("--project", root, "status", "zzz")
     assert bad.code == 1 and "unknown article 'zzz'" in bad.err
     bad_lang = run_cli("--project", root, "status", "--lang", "xx")

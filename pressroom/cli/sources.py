@@ -112,7 +112,8 @@ def run_status(args: argparse.Namespace, ctx: Context) -> int:
         title="Translation status",
         box=box.SIMPLE_HEAD,
         caption=(
-            "done: translated/all entries; words: English words translated/all; fuzzy: needs a "
+            "done: translated/all entries; words: English words translated/all; drafted: entries "
+            "with a translation, reviewed or not; fuzzy: needs a "
             "translator's look (machine draft, memory match, English changed, unreviewed); ready: "
             "publishable"
         ),
@@ -121,6 +122,7 @@ def run_status(args: argparse.Namespace, ctx: Context) -> int:
     table.add_column("lang", no_wrap=True)
     table.add_column("done", justify="right", no_wrap=True)
     table.add_column("words", justify="right", no_wrap=True)
+    table.add_column("drafted", justify="right", no_wrap=True)
     table.add_column("fuzzy", ratio=1)
     table.add_column("todo", justify="right", no_wrap=True)
     table.add_column("obs.", justify="right", no_wrap=True)
@@ -143,6 +145,7 @@ def run_status(args: argparse.Namespace, ctx: Context) -> int:
             item.lang,
             f"{item.translated}/{item.entries}",
             f"{item.translated_words}/{item.words}",
+            f"{item.drafted_percent:g}%",
             ", ".join(reasons) or "0",
             str(item.untranslated) if item.exists else f"{item.untranslated} (no po)",
             str(item.obsolete),
