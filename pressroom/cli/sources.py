@@ -123,7 +123,7 @@ def run_status(args: argparse.Namespace, ctx: Context) -> int:
     table.add_column("done", justify="right", no_wrap=True)
     table.add_column("words", justify="right", no_wrap=True)
     table.add_column("drafted", justify="right", no_wrap=True)
-    table.add_column("fuzzy", ratio=1)
+    table.add_column("fuzzy", ratio=1, min_width=13)
     table.add_column("todo", justify="right", no_wrap=True)
     table.add_column("obs.", justify="right", no_wrap=True)
     table.add_column("ready", no_wrap=True)
