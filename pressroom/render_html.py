@@ -871,7 +871,8 @@ def write_assets(plan: Plan, langs: Iterable[str]) -> list[Path]:
                 native = site_translations(plan.project, code, include_drafts=True).gettext(
                     "Unreviewed draft"
                 )
-                mark = _css_string(f"{native} · Unreviewed draft" if code != source else "Unreviewed draft")
+                # An em dash, not a middle dot: in Persian a middle dot reads as the digit zero (۰).
+                mark = _css_string(f"{native} — Unreviewed draft" if code != source else "Unreviewed draft")
             page_css = _template(env, "page.css.j2").render(
                 lang=language,
                 stacks=stacks,
@@ -886,7 +887,7 @@ def write_assets(plan: Plan, langs: Iterable[str]) -> list[Path]:
 
 
 def _css_string(text: str) -> str:
-    return "".join(c if c.isalnum() or c in " ·-,.:" else f"\\{ord(c):x} " for c in text)
+    return "".join(c if c.isalnum() or c in " —-,.:" else f"\\{ord(c):x} " for c in text)
 
 
 def _copy_if_changed(source: Path, target: Path) -> bool:
