@@ -70,7 +70,7 @@ def run_extract(args: argparse.Namespace, ctx: Context) -> int:
         ctx.out.print(f"wrote {ctx.project.relative(path)}", markup=False, emoji=False)
     summary = (
         f"{report.written} files written, {report.unchanged} unchanged"
-        f" ({report.skipped} articles unchanged since last run); "
+        f" ({report.skipped} article{'' if report.skipped == 1 else 's'} unchanged since the last run); "
         f"{report.new} new, {report.fuzzy} fuzzy, {report.obsolete} obsolete"
     )
     if report.revived:
