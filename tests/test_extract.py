@@ -358,7 +358,7 @@ def test_cli_extract_summary(project: Project, run_cli: Callable[..., Any]) -> N
     assert "4 files written, 0 unchanged" in result.out
     assert "15 new, 0 fuzzy, 0 obsolete" in result.out
     again = run_cli("--project", project.root, "extract")
-    assert "0 files written" in again.out and "1 articles unchanged" in again.out
+    assert "0 files written" in again.out and "1 article unchanged" in again.out
     missing = run_cli("--project", project.root, "extract", "nope")
     assert missing.code == 1 and "unknown article 'nope'" in missing.err
 
