@@ -12,7 +12,8 @@ beam size, three ways in one run:
     untimed warm-up call that loads the model;
 (c) one raw ``Translator.translate_batch`` over all the tokenised segments (model
     loading and tokenising not timed) with the same options, the floor any wrapper
-    can reach.
+    can reach. (a) and (c) alternate twice and the best of each counts; (a) also
+    reports the time spent inside its own ``translate_batch`` calls.
 
 The model never emits end of sentence, so every hypothesis decodes to the length
 cap. argostranslate's cap is CTranslate2's default, 256 tokens (its
@@ -31,6 +32,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import polib
 
@@ -71,17 +73,30 @@ def _make_project(root: Path, models_dir: Path, segments: list[str], *, factor: 
     return root
 
 
-def _time_workflow(root: Path, count: int) -> float:
+def _time_workflow(root: Path, count: int) -> tuple[float, float]:
+    """Wall seconds of ``workflow.py translate``, and of its ``translate_batch`` calls."""
+    import pressroom.draft
     from pressroom.catalog import read_catalog
     from pressroom.cli import main
 
-    started = time.perf_counter()
-    code = main(["--project", str(root), "-q", "translate", "--lang", "ur"])
-    elapsed = time.perf_counter() - started
+    reports: list[pressroom.draft.DraftReport] = []
+    original = pressroom.draft.draft_missing
+
+    def recording(*args: Any, **kwargs: Any) -> pressroom.draft.DraftReport:
+        reports.append(original(*args, **kwargs))
+        return reports[-1]
+
+    pressroom.draft.draft_missing = recording  # the CLI imports it at call time
+    try:
+        started = time.perf_counter()
+        code = main(["--project", str(root), "-q", "translate", "--lang", "ur"])
+        elapsed = time.perf_counter() - started
+    finally:
+        pressroom.draft.draft_missing = original
     drafted = sum(1 for e in read_catalog(root / "translations" / "ur" / "bench.po") if e.msgstr)
     if code != 0 or drafted != count:
         raise SystemExit(f"workflow.py translate failed: exit {code}, {drafted}/{count} drafted")
-    return elapsed
+    return elapsed, reports[0].decode_seconds
 
 
 def _time_raw(package: Path, segments: list[str]) -> float:
@@ -133,14 +148,21 @@ def run(quick: bool = False) -> None:
     words = sum(len(s.split()) for s in segments) / count
     print(f"{count} segments, {words:.1f} words each on average, beam {BEAM}", flush=True)
 
-    root = _make_project(OUT / "project", models_dir, segments)
-    ours = _time_workflow(root, count)
+    # Wrapper and raw decoding alternate twice; the best of each counts, which takes
+    # most of the noise of a shared machine out of the overhead figure.
+    ours, decoding, raw = float("inf"), 0.0, float("inf")
+    for _ in range(2):
+        root = _make_project(OUT / "project", models_dir, segments)
+        elapsed, inside = _time_workflow(root, count)
+        if elapsed < ours:
+            ours, decoding = elapsed, inside
+        raw = min(raw, _time_raw(package, segments))
     print(f"workflow.py translate        {ours:8.1f}s  {count / ours:7.2f} segments/s", flush=True)
-    raw = _time_raw(package, segments)
+    print(f"  of which translate_batch   {decoding:8.1f}s  (own overhead {100 * (ours / decoding - 1):.1f}%)")
     print(f"raw translate_batch (1 call) {raw:8.1f}s  {count / raw:7.2f} segments/s", flush=True)
     if quick:
         root = _make_project(OUT / "project", models_dir, segments, factor=100.0)
-        capped = _time_workflow(root, count)
+        capped, _ = _time_workflow(root, count)
         print(f"workflow.py translate, cap 256 {capped:7.1f}s  {count / capped:7.2f} segments/s", flush=True)
     argos = _time_argos(models_dir, segments)
     print(f"argostranslate, per segment  {argos:8.1f}s  {count / argos:7.2f} segments/s", flush=True)

@@ -453,6 +453,9 @@ class DraftReport:
     packages: dict[str, str] = field(default_factory=dict)
     """lang -> ``name version`` of the package used."""
     seconds: float = 0.0
+    """Wall time of the whole run."""
+    decode_seconds: float = 0.0
+    """Time spent inside ``translate_batch``; the rest is this module's overhead."""
 
 
 def _draft_date() -> str:
@@ -652,9 +655,10 @@ def draft_missing(
                         todo.append((path, entry))
             if dry_run:
                 continue
+            # A missing model fails the language before anything is written.
+            package = select_package(settings, lang) if todo else None
             _save(catalogs, reused, report)
-            if todo:
-                package = select_package(settings, lang)
+            if package is not None:
                 report.packages[lang] = f"{package.name} {package.version}"
                 _draft_language(
                     lang,
@@ -787,7 +791,9 @@ def _draft_language(
         total_sentences = max(total_sentences, sentences_done + len(wanted))
         for batch in batches:
             if batch:
+                decode_started = time.perf_counter()
                 outputs = decoder.translate([u for u, _ in batch], [t for _, t in batch])
+                report.decode_seconds += time.perf_counter() - decode_started
                 fresh = dict(zip([u for u, _ in batch], outputs, strict=True))
                 for unit, (text, cut) in fresh.items():
                     results[unit] = text

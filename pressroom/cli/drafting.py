@@ -218,7 +218,7 @@ def run_translate(args: argparse.Namespace, ctx: Context) -> int:
         f"{report.decoded} sentences decoded in {report.batches} batches, {report.cached} from cache; "
         f"glossary: {report.glossary_enforced} enforced, {report.glossary_failed} not enforceable; "
         f"{report.markup_flagged} flagged for markup; {len(report.written)} catalogs written "
-        f"in {report.seconds:.1f}s",
+        f"in {report.seconds:.1f}s ({report.decode_seconds:.1f}s decoding)",
         markup=False,
     )
     if report.skipped_plural:
