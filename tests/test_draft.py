@@ -326,3 +326,24 @@ def test_resume_after_kill_loses_at_most_the_batch_in_flight(
     for path in paths:
         msgfmt_check(path)
         assert all(e.msgstr == e.msgid and is_machine_draft(e) for e in read_catalog(path) if e.msgid)
+
+
+def test_lost_markup_falls_back_to_runs_and_flags_the_draft(
+    run_cli: Callable[..., CliResult], tmp_path: Path, installed: Path
+) -> None:
+    # Text that looks like a placeholder confuses the restoration (placeholder 7 was
+    # never issued): the runs between markup are translated one by one instead, the
+    # structure stays exact and the draft says why it needs a closer look.
+    source = "See **this** note ⟦7⟧ about [fuel](https://example.org/f) prices."
+    project = make_project(tmp_path / "p", targets=["ur"])
+    path = write_catalog_text(project, "ur", "story", f'msgid "{source}"\nmsgstr ""\n')
+    result = run_cli("--project", project, "translate")
+    assert result.code == 0, result.err
+    assert "1 flagged for markup" in result.out
+    entry = entries(path)[source]
+    assert entry.msgstr == source
+    assert (
+        "machine-draft-note: markup: the model lost placeholders; text between markup translated "
+        "separately, check word order" in entry.tcomment.splitlines()
+    )
+    msgfmt_check(path)
