@@ -33,13 +33,15 @@ from .errors import ConfigError, RenderError, SourceError, UnknownLanguageError
 from .fonts import FontFace, check_fonts, family_stack
 from .fsio import atomic_write
 from .languages import Language
-from .model import Article
+from .model import Article, Severity
 from .project import Project
 from .site import SITE_SLUG, SiteTranslations, iter_template_files, site_translations, template_dirs
 
 if TYPE_CHECKING:
     import jinja2
     from markdown_it import MarkdownIt
+
+    from .glossary import Glossary
 
 FORMATS = ("html", "pdf")
 MANIFEST_NAME = ".pressroom-render.json"
@@ -65,7 +67,7 @@ class Blocker:
     """1-based line of the entry (None: the catalog itself is missing)."""
     msgid: str
     reason: str
-    """``untranslated``, ``fuzzy`` or ``no catalog``."""
+    """``untranslated``, ``fuzzy``, ``no catalog`` or ``review: <code>``."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -169,9 +171,17 @@ def check_formats(formats: Iterable[str]) -> None:
 # --------------------------------------------------------------------------- publishing gate
 
 
-def publish_blockers(project: Project, lang: str, slug: str) -> list[Blocker]:
-    """Entries of the article's and the site's catalogs that are untranslated or fuzzy."""
+def publish_blockers(
+    project: Project, lang: str, slug: str, *, glossary: Glossary | None = None
+) -> list[Blocker]:
+    """Why an edition cannot be published: entries untranslated, fuzzy, or failing review.
+
+    The article's and the site's catalogs must be fully translated with nothing fuzzy;
+    once they are, every error-level review finding (a misspelt glossary name, a lost
+    number or link) blocks too, so review is the last gate before publication.
+    """
     from .catalog import read_catalog
+    from .review import review
 
     blockers: list[Blocker] = []
     for catalog_slug in (slug, SITE_SLUG):
@@ -191,6 +201,18 @@ def publish_blockers(project: Project, lang: str, slug: str) -> list[Blocker]:
                 continue
             blockers.append(
                 Blocker(path=path, line=_msgid_line(lines, entry.linenum), msgid=entry.msgid, reason=reason)
+            )
+    if blockers:  # drafts are blocked already; reviewing them is the translators' step
+        return blockers
+    for finding in review(project, [lang], [slug, SITE_SLUG], include_untranslated=False, glossary=glossary):
+        if finding.severity == Severity.ERROR and finding.path is not None:
+            blockers.append(
+                Blocker(
+                    path=finding.path,
+                    line=finding.line,
+                    msgid=finding.msgid,
+                    reason=f"review: {finding.code}",
+                )
             )
     return blockers
 
@@ -1085,6 +1107,9 @@ def render(
     css_langs = {source, *(lang.code for lang in languages)}
     faces = check_fonts([project.languages[c] for c in sorted(css_langs)], settings.font_dirs)
 
+    from .review import load_glossary
+
+    glossary = load_glossary(project)
     blocked: list[BlockedEdition] = []
     drafts: list[tuple[str, str]] = []
     editions: dict[str, tuple[Edition, ...]] = {}
@@ -1094,7 +1119,7 @@ def render(
             if language.code == source:
                 found.append(Edition(lang=source, slug=article.slug, draft=False))
                 continue
-            blockers = publish_blockers(project, language.code, article.slug)
+            blockers = publish_blockers(project, language.code, article.slug, glossary=glossary)
             no_catalog = any(b.reason == "no catalog" and b.path.stem == article.slug for b in blockers)
             if blockers and (not include_drafts or no_catalog):
                 if any(language.code == chosen.code for chosen in languages):

@@ -45,6 +45,10 @@ def write_po(
         entry = polib.POEntry(msgctxt=context, msgid=msgid, msgstr=msgstr)
         if fuzzy and msgstr:
             mark_unreviewed(entry)
+        elif lang != "en" and re.search("[A-Za-z]", msgstr):
+            # The fixtures keep some English names in Latin on purpose (to test bidi
+            # wrapping); a reviewer who means it silences the script check.
+            entry.tcomment = "noqa: wrong-script"
         po.append(entry)
     path = project.po_path(lang, slug)
     write_catalog(path, po)
@@ -211,7 +215,10 @@ def test_hostile_msgstr_is_inert(tmp_path: Path) -> None:
             ("fa", 0): "<b>عنوان</b>",
         },
     )
-    report = render(load_project(root), langs=["fa"], formats=("html",))
+    # Review keeps such a catalog from publication; render it as a draft to check that
+    # the payloads are inert even then.
+    report = render(load_project(root), langs=["fa"], formats=("html",), include_drafts=True)
+    assert report.drafts == (("fa", "miners"),)
     page = (root / "build" / "fa" / "miners.html").read_text("utf-8")
     doc = parse(root / "build" / "fa" / "miners.html")
     assert not attrs_of(doc, "script")
@@ -241,6 +248,26 @@ def test_gate_blocks_unreviewed_language_and_names_entries(tmp_path: Path) -> No
     doc = parse(root / "build" / "fa" / "miners.html")
     assert "ur" not in {a["hreflang"] for a in attrs_of(doc, "link", rel="alternate")}
     assert "draft-banner" not in (root / "build" / "fa" / "miners.html").read_text("utf-8")
+
+
+def test_review_errors_block_a_complete_catalog(tmp_path: Path) -> None:
+    """A translated, reviewed-looking catalog still is not published with a misspelt name."""
+    root = make_project(
+        tmp_path / "press",
+        overrides={("ur", 4): "وزیر اعظم عمران خاں نے کوٹہ میں متاثرہ خاندانوں سے ملاقات کی۔"},
+    )
+    (root / "glossary.csv").write_text(
+        "english,acronym,kind,case_sensitive,ur,fa,si,note\n"
+        "Quetta,,place,no,کوئٹہ,کویته,ක්වෙටා,\n",
+        encoding="utf-8",
+    )
+    report = render(load_project(root), formats=("html",))
+    assert [(b.lang, b.slug) for b in report.blocked] == [("ur", "miners")]
+    (blocker,) = report.blocked[0].blockers
+    assert blocker.reason == "review: glossary-term"
+    assert blocker.path.name == "miners.po" and blocker.line is not None
+    assert not (root / "build" / "ur" / "miners.html").exists()
+    assert (root / "build" / "fa" / "miners.html").exists()  # spelt right: published
 
 
 def test_drafts_render_marked_on_every_page(tmp_path: Path) -> None:
