@@ -14,7 +14,10 @@ it, which loses most of Nastaliq (its letters share skeleton and dot glyphs) and
 part of Naskh and Sinhala (conjuncts, ligatures). With ``searchable_text`` each
 line of complex-script text is wrapped in a marked-content span carrying the line's
 real text as ``/ActualText`` (ISO 32000 14.9.4), which text extractors such as
-poppler and screen readers use instead of the glyph mapping.
+poppler and screen readers use instead of the glyph mapping. Right-to-left text
+(mode ``words``, the default) gets one span per word instead, spelled in drawing
+order inside a ``/ReversedChars`` sequence (14.8.2.5.3), which is how poppler reads
+it; see docs/rendering.md "Searchable PDFs" for the measurements.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from .fsio import atomic_write
 from .project import Project
 
 # Text that shapes into glyphs a per-glyph ToUnicode map cannot describe.
-SEARCHABLE_MODES = ("none", "ltr", "clusters")
+SEARCHABLE_MODES = ("none", "ltr", "clusters", "words")
 _COMPLEX_SCRIPT = re.compile(
     r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff\u0d80-\u0dff]"
 )
@@ -88,6 +91,12 @@ def actual_text_spans(mode: str) -> Iterator[None]:
     per-glyph ToUnicode maps cannot express when glyphs are shared (Nastaliq's
     skeletons and dots). A line span on right-to-left text would be read in the
     wrong order by poppler, which takes ActualText as visual order.
+    ``words``: like ``clusters``, but one span per word (the non-space characters
+    of one Pango run), so poppler cannot split a word where Nastaliq's cascading
+    glyphs leave gaps. In a right-to-left run the span's text is the word reversed,
+    i.e. in drawing order, and the span sits in a ``/ReversedChars`` marked-content
+    sequence, the PDF's way of saying so (ISO 32000-1 14.8.2.5.3); poppler ignores
+    that tag and reads ActualText in drawing order, so it recovers the word.
 
     WeasyPrint 70 has no hook for this; ``draw_first_line`` is wrapped for the
     duration and restored afterwards. The wrapper only adds marked-content operators
@@ -104,12 +113,12 @@ def actual_text_spans(mode: str) -> Iterator[None]:
         if not text.strip() or not _COMPLEX_SCRIPT.search(text):
             return original(stream, textbox, *args, **kwargs)
         if textbox.style["direction"] == "rtl":
-            if mode != "clusters":
+            if mode not in ("clusters", "words"):
                 return original(stream, textbox, *args, **kwargs)
             first = len(stream.stream)
             result = original(stream, textbox, *args, **kwargs)
             try:
-                _mark_clusters(stream, first, textbox)
+                _mark_clusters(stream, first, textbox, by_word=mode == "words")
             except _NoMatch:
                 pass
             return result
@@ -134,13 +143,24 @@ _TJ = re.compile(rb"^\[(.*)\] TJ$", re.DOTALL)
 _TJ_ITEM = re.compile(rb"<([0-9a-f]*)>|(-?[0-9.]+(?:e-?[0-9]+)?)")
 
 
-def _line_clusters(textbox: Any) -> list[tuple[int, tuple[int, int], str]]:
-    """(glyph id, cluster key, cluster text) of each drawn glyph of the line, in drawing order."""
+_Key = tuple[int, int]
+_WORD = re.compile(rb"\S+")
+
+
+def _line_clusters(textbox: Any, *, by_word: bool = False) -> list[tuple[int, _Key | None, str, bool]]:
+    """(glyph id, span key, span text, reversed) of each drawn glyph of the line, in drawing order.
+
+    Spans are glyph clusters, or with ``by_word`` the words (non-space characters)
+    of each Pango run; space glyphs then belong to no span (key ``None``). A word
+    span of a right-to-left run has its text reversed (drawing order) and
+    ``reversed`` set.
+    """
     from weasyprint.text.ffi import ffi, pango
 
     utf8 = textbox.pango_layout.text.encode()
+    words = [(m.start(), m.end()) for m in _WORD.finditer(utf8)] if by_word else []
     line, _index = textbox.pango_layout.get_first_line()
-    glyphs: list[tuple[int, tuple[int, int], str]] = []
+    glyphs: list[tuple[int, _Key | None, str, bool]] = []
     run = line.runs[0]
     run_number = 0
     while run != ffi.NULL:
@@ -150,6 +170,7 @@ def _line_clusters(textbox: Any) -> list[tuple[int, tuple[int, int], str]]:
         string = item.glyphs
         count = string.num_glyphs
         offset, length = item.item.offset, item.item.length
+        rtl = bool(item.item.analysis.level % 2)
         starts = sorted({string.log_clusters[i] for i in range(count)})
         ends = {start: (starts[n + 1] if n + 1 < len(starts) else length) for n, start in enumerate(starts)}
         for i in range(count):
@@ -159,20 +180,37 @@ def _line_clusters(textbox: Any) -> list[tuple[int, tuple[int, int], str]]:
             if glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
                 raise _NoMatch
             start = string.log_clusters[i]
-            text = utf8[offset + start : offset + ends[start]].decode("utf-8", "replace")
-            glyphs.append((int(glyph), (run_number, start), text))
+            if not by_word:
+                text = utf8[offset + start : offset + ends[start]].decode("utf-8", "replace")
+                glyphs.append((int(glyph), (run_number, start), text, False))
+                continue
+            word = next((w for w in words if w[0] <= offset + start < w[1]), None)
+            if word is None:
+                glyphs.append((int(glyph), None, "", False))
+                continue
+            # The part of the word inside this run, in logical order.
+            low, high = max(word[0], offset), min(word[1], offset + length)
+            text = utf8[low:high].decode("utf-8", "replace")
+            glyphs.append((int(glyph), (run_number, word[0]), text[::-1] if rtl else text, rtl))
     return glyphs
 
 
-def _mark_clusters(stream: Any, first: int, textbox: Any) -> None:
-    """Rewrite the TJ operators appended since ``first``: one ActualText span per cluster."""
+def _mark_clusters(stream: Any, first: int, textbox: Any, *, by_word: bool = False) -> None:
+    """Rewrite the TJ operators appended since ``first``: one ActualText span per cluster or word."""
     import pydyf
 
-    glyphs = _line_clusters(textbox)
+    glyphs = _line_clusters(textbox, by_word=by_word)
     ops = stream.stream[first:]
     out: list[Any] = []
     position = 0
-    current: tuple[int, int] | None = None
+    current: _Key | None = None
+    closing: list[bytes] = []  # what ends the open span: EMC, and EMC of ReversedChars
+
+    def flush(pieces: list[bytes]) -> None:
+        if pieces:
+            out.append(b"[" + b" ".join(pieces) + b"] TJ")
+            pieces.clear()
+
     for op in ops:
         match = _TJ.match(op) if isinstance(op, bytes) else None
         if match is None:
@@ -188,24 +226,25 @@ def _mark_clusters(stream: Any, first: int, textbox: Any) -> None:
             for k in range(0, len(hexa), 4):
                 if position >= len(glyphs) or int(hexa[k : k + 4], 16) != glyphs[position][0]:
                     raise _NoMatch
-                glyph_id, key, text = glyphs[position]
+                glyph_id, key, text, reverse = glyphs[position]
                 position += 1
-                if key != current:
-                    if pieces:
-                        out.append(b"[" + b" ".join(pieces) + b"] TJ")
-                        pieces = []
-                    if current is not None:
-                        out.append(b"EMC")
-                    span = pydyf.Dictionary({"ActualText": pydyf.String(text)})
-                    out.append(b"/Span " + span.data + b" BDC")
+                if key != current or (key is None and closing):
+                    flush(pieces)
+                    out.extend(closing)
+                    closing = []
+                    if key is not None:
+                        if reverse:
+                            out.append(b"/ReversedChars BMC")
+                            closing.append(b"EMC")
+                        span = pydyf.Dictionary({"ActualText": pydyf.String(text)})
+                        out.append(b"/Span " + span.data + b" BDC")
+                        closing.insert(0, b"EMC")
                     current = key
                 pieces.append(b"<%04x>" % glyph_id)
-        if pieces:
-            out.append(b"[" + b" ".join(pieces) + b"] TJ")
+        flush(pieces)
     if position != len(glyphs):
         raise _NoMatch
-    if current is not None:
-        out.append(b"EMC")
+    out.extend(closing)
     stream.stream[first:] = out
 
 
@@ -215,7 +254,7 @@ def pdf_bytes(
     html_path: Path,
     allowed_roots: Sequence[Path],
     variant: str = "pdf/ua-1",
-    searchable_text: str = "clusters",
+    searchable_text: str = "words",
 ) -> bytes:
     """Lay out ``html_text`` as if it were at ``html_path`` and return the PDF."""
     from weasyprint import HTML
@@ -258,7 +297,7 @@ def write_pdf(
     pdf_path: Path,
     allowed_roots: Sequence[Path],
     variant: str = "pdf/ua-1",
-    searchable_text: str = "clusters",
+    searchable_text: str = "words",
 ) -> bool:
     """Render and write one PDF atomically; returns whether the file changed."""
     data = pdf_bytes(
