@@ -97,6 +97,8 @@ def actual_text_spans(mode: str) -> Iterator[None]:
     i.e. in drawing order, and the span sits in a ``/ReversedChars`` marked-content
     sequence, the PDF's way of saying so (ISO 32000-1 14.8.2.5.3); poppler ignores
     that tag and reads ActualText in drawing order, so it recovers the word.
+    Right-to-left lines that read right without help (:func:`_reads_without_help`)
+    stay unmarked.
 
     WeasyPrint 70 has no hook for this; ``draw_first_line`` is wrapped for the
     duration and restored afterwards. The wrapper only adds marked-content operators
@@ -117,6 +119,8 @@ def actual_text_spans(mode: str) -> Iterator[None]:
                 return original(stream, textbox, *args, **kwargs)
             first = len(stream.stream)
             result = original(stream, textbox, *args, **kwargs)
+            if mode == "words" and _reads_without_help(stream, textbox):
+                return result
             try:
                 _mark_clusters(stream, first, textbox, by_word=mode == "words")
             except _NoMatch:
@@ -141,6 +145,44 @@ class _NoMatch(Exception):
 
 _TJ = re.compile(rb"^\[(.*)\] TJ$", re.DOTALL)
 _TJ_ITEM = re.compile(rb"<([0-9a-f]*)>|(-?[0-9.]+(?:e-?[0-9]+)?)")
+
+
+def _reads_without_help(stream: Any, textbox: Any) -> bool:
+    """Whether extractors can read the drawn line from its glyphs alone.
+
+    True when no glyph is raised or lowered (Nastaliq's cascading baseline, marks
+    placed off the baseline) and the fonts' ToUnicode maps, as WeasyPrint filled
+    them, give every cluster exactly its own characters. Such lines (most Persian
+    Naskh lines) are left unmarked: poppler reads them fully anyway, and PDFium
+    (Chromium's viewer) reads plain Naskh better than word spans.
+    """
+    from weasyprint.text.ffi import ffi, pango
+
+    utf8 = textbox.pango_layout.text.encode()
+    line, _index = textbox.pango_layout.get_first_line()
+    run = line.runs[0]
+    while run != ffi.NULL:
+        item = run.data
+        run = run.next
+        font, _size = stream.add_font(item.item.analysis.font)
+        string = item.glyphs
+        count = string.num_glyphs
+        offset, length = item.item.offset, item.item.length
+        starts = sorted({string.log_clusters[i] for i in range(count)})
+        ends = {start: (starts[n + 1] if n + 1 < len(starts) else length) for n, start in enumerate(starts)}
+        mapped: dict[int, list[str]] = {}
+        for i in range(count):
+            glyph = string.glyphs[i].glyph
+            if glyph == pango.PANGO_GLYPH_EMPTY or glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+                continue
+            if string.glyphs[i].geometry.y_offset:
+                return False
+            mapped.setdefault(string.log_clusters[i], []).append(font.to_unicode.get(glyph, ""))
+        for start, texts in mapped.items():
+            text = utf8[offset + start : offset + ends[start]].decode("utf-8", "replace")
+            if sorted(t for t in texts if t) != [text]:
+                return False
+    return True
 
 
 _Key = tuple[int, int]

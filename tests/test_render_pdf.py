@@ -182,8 +182,10 @@ def _actual_texts(pdf: Path) -> list[tuple[bool, str]]:
         inflated(pdf),
     ):
         inside, utf16, plain = match.groups()
-        text = bytes.fromhex(utf16.decode()).decode("utf-16-be") if utf16 is not None else plain.decode("latin-1")
-        found.append((inside is not None, text))
+        if utf16 is not None:
+            found.append((inside is not None, bytes.fromhex(utf16.decode()).decode("utf-16-be")))
+        else:
+            found.append((inside is not None, plain.decode("latin-1")))
     return found
 
 
@@ -197,6 +199,16 @@ def test_word_spans_spell_rtl_words_in_drawing_order(built: Path, tmp_path: Path
     assert (False, "3") in spans
     # No span holds a space: words are separated by the space glyphs between spans.
     assert all(" " not in text for _inside, text in spans)
+
+
+def test_word_spans_leave_lines_that_read_right_alone(built: Path, tmp_path: Path) -> None:
+    """Persian Naskh maps glyph by glyph: its plain sentences get no spans (PDFium reads them better)."""
+    pdfs = _mode_pdfs(built, tmp_path, "fa", ("clusters", "words"))
+    marked = {text[::-1] for inside, text in _actual_texts(pdfs["words"]) if inside}
+    sentences = {word for sentence in TRANSLATIONS["fa"][2:] for word in sentence.split()}
+    assert not marked & sentences, marked & sentences
+    # ... while the per-cluster mode marks every one of them.
+    assert len(_actual_texts(pdfs["clusters"])) > 100
 
 
 def test_drafts_marked_on_every_pdf_page(tmp_path: Path) -> None:
