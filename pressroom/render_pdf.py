@@ -15,9 +15,9 @@ part of Naskh and Sinhala (conjuncts, ligatures). With ``searchable_text`` each
 line of complex-script text is wrapped in a marked-content span carrying the line's
 real text as ``/ActualText`` (ISO 32000 14.9.4), which text extractors such as
 poppler and screen readers use instead of the glyph mapping. Right-to-left text
-(mode ``words``, the default) gets one span per word instead, spelled in drawing
-order inside a ``/ReversedChars`` sequence (14.8.2.5.3), which is how poppler reads
-it; see docs/rendering.md "Searchable PDFs" for the measurements.
+(mode ``words``, the default of :func:`pdf_bytes`) gets one span per word instead,
+in drawing order inside a ``/ReversedChars`` sequence (14.8.2.5.3), which is how
+poppler reads it; see docs/rendering.md "Searchable PDFs" for the measurements.
 """
 
 from __future__ import annotations
