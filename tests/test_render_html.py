@@ -84,7 +84,9 @@ def make_project(
             text = (overrides or {}).get((lang, index), texts[index] if index < len(texts) else "")
             entries.append((segment.context, segment.text, text))
         write_po(root, lang, "miners", entries, fuzzy=lang not in reviewed)
-        site = [(None, msgid, SITE_STRINGS[lang][msgid]) for msgid in SITE_STRINGS[lang]]
+        site: list[tuple[str | None, str, str]] = [
+            (None, msgid, SITE_STRINGS[lang][msgid]) for msgid in SITE_STRINGS[lang]
+        ]
         write_po(root, lang, "site", site, fuzzy=lang not in reviewed)
     return root
 
