@@ -669,25 +669,29 @@ class ExtractReport:
     def unchanged(self) -> int:
         return sum(1 for change in self.changes if not change.written)
 
+    def _entries(self, counter: str) -> int:
+        """Entries counted over the language catalogs (templates have no translations)."""
+        return sum(int(getattr(change, counter)) for change in self.changes if change.lang is not None)
+
     @property
     def new(self) -> int:
-        return sum(change.new for change in self.changes if change.lang is not None)
+        return self._entries("new")
 
     @property
     def fuzzy(self) -> int:
-        return sum(change.fuzzy for change in self.changes if change.lang is not None)
+        return self._entries("fuzzy")
 
     @property
     def obsolete(self) -> int:
-        return sum(change.obsolete for change in self.changes if change.lang is not None)
+        return self._entries("obsolete")
 
     @property
     def revived(self) -> int:
-        return sum(change.revived for change in self.changes if change.lang is not None)
+        return self._entries("revived")
 
     @property
     def pruned(self) -> int:
-        return sum(change.pruned for change in self.changes if change.lang is not None)
+        return self._entries("pruned")
 
 
 def _now_stamp() -> str:

@@ -39,7 +39,7 @@ def run_build(args: argparse.Namespace, ctx: Context) -> int:
     from ..fsio import atomic_write
     from ..review import format_html, has_errors, load_glossary, review, summarize
     from ..site import update_site_catalogs
-    from .rendering import print_report, split_list
+    from .rendering import print_report, render_with_progress, split_list
 
     project = ctx.project
     slugs = args.articles or None
@@ -68,24 +68,13 @@ def run_build(args: argparse.Namespace, ctx: Context) -> int:
     )
 
     ctx.out.print("[bold]3/3 render[/bold]")
-    from rich.progress import Progress
-
-    from ..render_html import render
-
-    with Progress(console=ctx.err, transient=True, disable=ctx.out.quiet) as bar:
-        task = bar.add_task("rendering", total=None)
-
-        def progress(done: int, total: int, what: str) -> None:
-            bar.update(task, completed=done, total=total, description=what[-60:])
-
-        rendered = render(
-            project,
-            None,
-            slugs,
-            formats=split_list([args.format] if args.format else None),
-            include_drafts=args.drafts,
-            output_dir=args.output,
-            progress=progress,
-        )
+    rendered = render_with_progress(
+        ctx,
+        None,
+        slugs,
+        formats=split_list([args.format] if args.format else None),
+        include_drafts=args.drafts,
+        output_dir=args.output,
+    )
     print_report(ctx, rendered)
     return EXIT_REVIEW_FAILED if has_errors(findings) else EXIT_OK

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .common import EXIT_ERROR, EXIT_OK, Context
 
@@ -54,36 +54,41 @@ def split_list(values: list[str] | None) -> list[str] | None:
 
 
 def handle_render(args: argparse.Namespace, ctx: Context) -> int:
-    from rich.progress import Progress
-
-    from ..render_html import render
-
     langs = split_list(args.lang)
-    formats = split_list([args.format] if args.format else None)
-    with Progress(console=ctx.err, transient=True, disable=ctx.out.quiet) as bar:
-        task = bar.add_task("rendering", total=None)
-
-        def progress(done: int, total: int, what: str) -> None:
-            bar.update(task, completed=done, total=total, description=what[-60:])
-
-        report = render(
-            ctx.project,
-            langs,
-            args.articles or None,
-            formats=formats,
-            bilingual=args.bilingual,
-            include_drafts=args.drafts,
-            output_dir=args.output,
-            progress=progress,
-            jobs=args.jobs,
-            force=args.force,
-        )
+    report = render_with_progress(
+        ctx,
+        langs,
+        args.articles or None,
+        formats=split_list([args.format] if args.format else None),
+        bilingual=args.bilingual,
+        include_drafts=args.drafts,
+        output_dir=args.output,
+        jobs=args.jobs,
+        force=args.force,
+    )
     print_report(ctx, report)
     # Asking for a language by name and getting nothing is an error; with no --lang,
     # unpublished languages are normal while translation is under way.
     if langs and report.blocked:
         return EXIT_ERROR
     return EXIT_OK
+
+
+def render_with_progress(
+    ctx: Context, langs: list[str] | None, slugs: list[str] | None, **options: Any
+) -> RenderReport:
+    """``render_html.render`` with a transient progress bar on stderr (shared with build)."""
+    from rich.progress import Progress
+
+    from ..render_html import render
+
+    with Progress(console=ctx.err, transient=True, disable=ctx.out.quiet) as bar:
+        task = bar.add_task("rendering", total=None)
+
+        def progress(done: int, total: int, what: str) -> None:
+            bar.update(task, completed=done, total=total, description=what[-60:])
+
+        return render(ctx.project, langs, slugs, progress=progress, **options)
 
 
 def print_report(ctx: Context, report: RenderReport) -> None:
