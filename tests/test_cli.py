@@ -41,3 +41,37 @@ def test_missing_project_folder_is_a_clear_error(
     assert result.code == 1
     assert "project folder does not exist" in result.err
     assert "hint:" in result.err
+
+
+def test_build_runs_the_main_job_incrementally(
+    run_cli: Callable[..., CliResult], sample_project: Path
+) -> None:
+    """build on the sample: catalogs unchanged, review clean, every edition as a marked draft."""
+    before = {p: p.read_bytes() for p in (sample_project / "translations").rglob("*.po*")}
+    first = run_cli("--project", sample_project, "build", "--drafts", "--format", "html")
+    assert first.code == 0, first.err
+    assert "review: 0 errors" in first.out
+    build = sample_project / "build"
+    for lang in ("en", "ur", "fa", "si"):
+        assert (build / lang / "pakistan-hazara-miners.html").exists()
+        assert (build / lang / "index.html").exists()
+    for lang in ("ur", "fa", "si"):
+        page = (build / lang / "pakistan-hazara-miners.bilingual.html").read_text("utf-8")
+        assert 'class="draft-banner"' in page
+    assert (build / "review.html").exists()
+    assert {p: p.read_bytes() for p in before} == before  # the committed catalogs are current
+    again = run_cli("--project", sample_project, "build", "--drafts", "--format", "html")
+    assert again.code == 0
+    assert "render: 0 pages written" in again.out
+
+
+def test_build_without_drafts_publishes_only_english(
+    run_cli: Callable[..., CliResult], sample_project: Path
+) -> None:
+    """The sample translations are unreviewed: without --drafts they are held back, by name."""
+    result = run_cli("--project", sample_project, "build", "--format", "html")
+    assert result.code == 0, result.err
+    assert (sample_project / "build" / "en" / "pakistan-hazara-miners.html").exists()
+    assert not (sample_project / "build" / "ur" / "pakistan-hazara-miners.html").exists()
+    assert "not published: ur/pakistan-hazara-miners" in result.err
+    assert "fuzzy" in result.err
