@@ -49,6 +49,8 @@ case "$job" in
     test)
         "$VENV/bin/ruff" check pressroom tests benchmarks workflow.py
         "$VENV/bin/mypy"
+        # The CommonMark spec examples come from markdown-it-py's sdist (cached in .cache/).
+        "$PY" tests/spec_corpus.py >/dev/null
         "$PY" -m pytest -q "${@:2}"
         ;;
     bench) "$PY" -m benchmarks "${@:2}" ;;

@@ -1,8 +1,8 @@
 """Segmentation and rebuilding, with the Markdown parser as the oracle.
 
-The corpus is every example of the CommonMark spec 0.31.2 (652, from
-markdown-it-py's test suite, CC-BY-SA 4.0) plus markdown-it-py's GFM table
-fixtures (42, MIT): tests/data/segment/corpus/.
+The corpus is every example of the CommonMark spec (652 in 0.31.2, CC-BY-SA 4.0)
+plus markdown-it-py's GFM table fixtures (42, MIT), taken from markdown-it-py's
+sdist on PyPI by tests/spec_corpus.py.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from spec_corpus import load_corpus
 
 from pressroom.errors import SourceError
 from pressroom.model import Segment, SegmentKind
@@ -23,14 +24,6 @@ from pressroom.source import read_article
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data" / "segment"
 MD = markdown_parser()
-
-
-def load_corpus() -> list[tuple[str, str]]:
-    corpus = []
-    for name in ("commonmark_spec", "gfm_tables"):
-        for example in json.loads((DATA / "corpus" / f"{name}.json").read_text(encoding="utf-8")):
-            corpus.append((f"{name}-{example['example']}", example["markdown"]))
-    return corpus
 
 
 CORPUS = load_corpus()
