@@ -33,7 +33,7 @@ from .errors import ConfigError, RenderError, SourceError, UnknownLanguageError
 from .fonts import FontFace, check_fonts, family_stack
 from .fsio import atomic_write
 from .languages import Language
-from .model import Article, Severity
+from .model import Article, Finding, Severity
 from .project import Project
 from .site import SITE_SLUG, SiteTranslations, iter_template_files, site_translations, template_dirs
 
@@ -172,13 +172,20 @@ def check_formats(formats: Iterable[str]) -> None:
 
 
 def publish_blockers(
-    project: Project, lang: str, slug: str, *, glossary: Glossary | None = None
+    project: Project,
+    lang: str,
+    slug: str,
+    *,
+    glossary: Glossary | None = None,
+    findings: Sequence[Finding] | None = None,
 ) -> list[Blocker]:
     """Why an edition cannot be published: entries untranslated, fuzzy, or failing review.
 
     The article's and the site's catalogs must be fully translated with nothing fuzzy;
     once they are, every error-level review finding (a misspelt glossary name, a lost
     number or link) blocks too, so review is the last gate before publication.
+    ``findings`` from a review already run over these catalogs (``build``) are used
+    instead of reviewing them again.
     """
     from .catalog import read_catalog
     from .review import review
@@ -204,7 +211,11 @@ def publish_blockers(
             )
     if blockers:  # drafts are blocked already; reviewing them is the translators' step
         return blockers
-    for finding in review(project, [lang], [slug, SITE_SLUG], include_untranslated=False, glossary=glossary):
+    if findings is None:
+        findings = review(project, [lang], [slug, SITE_SLUG], include_untranslated=False, glossary=glossary)
+    for finding in findings:
+        if finding.lang != lang or finding.article not in (slug, SITE_SLUG):
+            continue
         if finding.severity == Severity.ERROR and finding.path is not None:
             blockers.append(
                 Blocker(
@@ -608,7 +619,12 @@ class PageBuilder:
             return article.body
         from .segment import translate_body
 
-        return translate_body(article.body, lambda seg: messages.get(seg.key) or None)
+        return translate_body(
+            article.body,
+            lambda seg: messages.get(seg.key) or None,
+            first_line=article.body_line,
+            path=article.path,
+        )
 
     def body_blocks(self, lang: str, slug: str) -> list[str]:
         article = self.article(slug)
@@ -1082,6 +1098,7 @@ def render(
     progress: ProgressCallback | None = None,
     jobs: int | None = None,
     force: bool = False,
+    findings: Sequence[Finding] | None = None,
 ) -> RenderReport:
     """Render articles in ``langs`` (source language and all targets by default).
 
@@ -1089,6 +1106,7 @@ def render(
     ``output_dir`` to the project's build folder. Editions blocked by the publishing
     gate are reported, not raised; missing fonts raise FontMissingError before any
     file is written. ``force`` redoes every output regardless of the manifest.
+    ``findings``: a review of these catalogs already run, for the publishing gate.
     """
     from .source import iter_articles
 
@@ -1109,7 +1127,7 @@ def render(
 
     from .review import load_glossary
 
-    glossary = load_glossary(project)
+    glossary = load_glossary(project) if findings is None else None
     blocked: list[BlockedEdition] = []
     drafts: list[tuple[str, str]] = []
     editions: dict[str, tuple[Edition, ...]] = {}
@@ -1119,7 +1137,9 @@ def render(
             if language.code == source:
                 found.append(Edition(lang=source, slug=article.slug, draft=False))
                 continue
-            blockers = publish_blockers(project, language.code, article.slug, glossary=glossary)
+            blockers = publish_blockers(
+                project, language.code, article.slug, glossary=glossary, findings=findings
+            )
             no_catalog = any(b.reason == "no catalog" and b.path.stem == article.slug for b in blockers)
             if blockers and (not include_drafts or no_catalog):
                 if any(language.code == chosen.code for chosen in languages):

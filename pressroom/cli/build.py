@@ -38,7 +38,7 @@ def run_build(args: argparse.Namespace, ctx: Context) -> int:
     from ..catalog import extract
     from ..fsio import atomic_write
     from ..review import format_html, has_errors, load_glossary, review, summarize
-    from ..site import update_site_catalogs
+    from ..site import SITE_SLUG, update_site_catalogs
     from .rendering import print_report, render_with_progress, split_list
 
     project = ctx.project
@@ -56,7 +56,8 @@ def run_build(args: argparse.Namespace, ctx: Context) -> int:
     )
 
     ctx.out.print("[bold]2/3 review[/bold]")
-    findings = review(project, None, slugs, glossary=glossary)
+    # The site strings go with every article: render's publishing gate reads them too.
+    findings = review(project, None, [*slugs, SITE_SLUG] if slugs else None, glossary=glossary)
     counts = summarize(findings)
     output_dir = args.output or project.build_dir
     report_path = output_dir / "review.html"
@@ -75,6 +76,7 @@ def run_build(args: argparse.Namespace, ctx: Context) -> int:
         formats=split_list([args.format] if args.format else None),
         include_drafts=args.drafts,
         output_dir=args.output,
+        findings=findings,
     )
     print_report(ctx, rendered)
     return EXIT_REVIEW_FAILED if has_errors(findings) else EXIT_OK
