@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,16 @@ from pressroom.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "tests" / "data" / "seed_export.txt"
+
+
+def gnu_check(path: Path) -> None:
+    """The oracle: msgfmt -c accepts the file and msgcat reproduces it byte for byte."""
+    check = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    if path.suffix == ".po":
+        assert "warning" not in check.stderr, check.stderr
+    again = subprocess.run(["msgcat", str(path)], capture_output=True, check=True)
+    assert again.stdout == path.read_bytes()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

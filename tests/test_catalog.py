@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from conftest import gnu_check
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -47,15 +48,6 @@ URDU = (
 )
 SINHALA = "පාකිස්තානයේ ෂියා හසාරා සුළුතරයේ ගල් අඟුරු පතල් කම්කරුවන් එකොළොස් දෙනෙකු ජනවාරි 3 ඉරිදා නිකායික ප්‍රහාරයකින් ම්ලේච්ඡ ලෙස මරා දමන ලදී."
 
-
-def gnu_check(path: Path) -> None:
-    """The oracle: msgfmt -c accepts the file and msgcat reproduces it byte for byte."""
-    check = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True)
-    assert check.returncode == 0, check.stderr
-    if path.suffix == ".po":
-        assert "warning" not in check.stderr, check.stderr
-    again = subprocess.run(["msgcat", str(path)], capture_output=True, check=True)
-    assert again.stdout == path.read_bytes()
 
 
 def make_po() -> polib.POFile:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import polib
 import pytest
+from conftest import gnu_check
 
 from pressroom.catalog import extract, read_catalog, write_catalog
 from pressroom.errors import CatalogError, SourceError
@@ -36,14 +36,6 @@ def write_article(
     )
     return path
 
-
-def gnu_check(path: Path) -> None:
-    check = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True)
-    assert check.returncode == 0, check.stderr
-    if path.suffix == ".po":
-        assert "warning" not in check.stderr, check.stderr
-    again = subprocess.run(["msgcat", str(path)], capture_output=True, check=True)
-    assert again.stdout == path.read_bytes()
 
 
 def all_catalogs(root: Path) -> list[Path]:
