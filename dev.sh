@@ -7,12 +7,14 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-APT_PACKAGES=(python3-venv gettext fonts-noto-core poppler-utils chromium)
+# What every job needs; chromium only for the tests (screenshots, DOM checks).
+APT_PACKAGES=(python3-venv gettext fonts-noto-core fonts-noto-color-emoji poppler-utils)
+TEST_APT_PACKAGES=(chromium)
 VENV=${PRESSROOM_VENV:-.venv}
 
 setup_system() {
     local missing=()
-    for pkg in "${APT_PACKAGES[@]}"; do
+    for pkg in "$@"; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
@@ -23,36 +25,43 @@ setup_system() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 }
 
+# Python packages come from uv.lock (exact versions, sha256-checked): two installs a
+# month apart give the same catalogs, dates and PDFs. uv itself is pinned here too.
+UV_VERSION=0.13.9
+
 setup_python() {
-    if [ ! -x "$VENV/bin/python" ]; then
-        python3 -m venv "$VENV"
+    local uv
+    uv=$(command -v uv || true)
+    if [ -z "$uv" ] || [ "$("$uv" --version | cut -d' ' -f2)" != "$UV_VERSION" ]; then
+        if [ ! -x .cache/uv/bin/uv ]; then
+            python3 -m venv .cache/uv
+            .cache/uv/bin/python -m pip install -q "uv==$UV_VERSION"
+        fi
+        uv=.cache/uv/bin/uv
     fi
-    local py="$VENV/bin/python"
-    # torch comes in through argostranslate -> stanza. Pin the CPU build first, or pip
-    # resolves an unpinned torch to a multi-GB CUDA download.
-    "$py" -m pip show torch >/dev/null 2>&1 || "$py" -m pip install -q "torch==2.13.0"
-    local stamp="$VENV/.pressroom-installed"
-    if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-        "$py" -m pip install -q -e ".[test]"
-        touch "$stamp"
-    fi
+    # --locked: fail when uv.lock is stale against pyproject.toml instead of re-resolving.
+    UV_PROJECT_ENVIRONMENT="$VENV" "$uv" sync --locked --quiet --python python3 "$@"
 }
 
 job=${1:-sample}
-setup_system
-setup_python
 PY="$VENV/bin/python"
 case "$job" in
-    setup) ;;
+    setup) setup_system "${APT_PACKAGES[@]}" "${TEST_APT_PACKAGES[@]}"; setup_python --extra test ;;
     # The sample translations are unreviewed drafts: render them, visibly marked.
-    sample) "$PY" workflow.py build --drafts ;;
+    sample) setup_system "${APT_PACKAGES[@]}"; setup_python --inexact; "$PY" workflow.py build --drafts ;;
     test)
+        setup_system "${APT_PACKAGES[@]}" "${TEST_APT_PACKAGES[@]}"
+        setup_python --extra test
         "$VENV/bin/ruff" check pressroom tests benchmarks workflow.py
         "$VENV/bin/mypy"
         # The CommonMark spec examples come from markdown-it-py's sdist (cached in .cache/).
         "$PY" tests/spec_corpus.py >/dev/null
         "$PY" -m pytest -q "${@:2}"
         ;;
-    bench) "$PY" -m benchmarks "${@:2}" ;;
+    bench)
+        setup_system "${APT_PACKAGES[@]}" "${TEST_APT_PACKAGES[@]}"
+        setup_python --extra test
+        "$PY" -m benchmarks "${@:2}"
+        ;;
     *) echo "usage: ./dev.sh [sample|test|setup|bench]" >&2; exit 2 ;;
 esac

@@ -43,7 +43,7 @@ class Language:
     numbering: str
     """CLDR numbering system for digits: ``latn``, ``arabext`` ..."""
     plural_forms: str
-    """gettext Plural-Forms header value from CLDR."""
+    """gettext Plural-Forms header value: the configured one (GNU gettext's and Weblate's), else CLDR's."""
     font_family: str
     font_files: tuple[str, ...]
     font_scale: float
@@ -98,7 +98,11 @@ def build_language(code: str, table: Mapping[str, Any]) -> Language:
             direction=direction,
             script=table["script"],
             numbering=numbering,
-            plural_forms=f"nplurals={plural.num_plurals}; plural={plural.plural_expr};",
+            # Pinned per language in defaults.toml: CLDR's rules change between babel
+            # releases, and a catalog Weblate ingests must keep one definition.
+            plural_forms=str(
+                table.get("plural_forms") or f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
+            ),
             font_family=table["font_family"],
             font_files=tuple(table.get("font_files", ())),
             font_scale=float(table.get("font_scale", 1.0)),

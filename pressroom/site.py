@@ -14,24 +14,40 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import CatalogError
+from .errors import CatalogError, ConfigError
 from .project import Project
 
 if TYPE_CHECKING:
     import polib
 
 SITE_SLUG = "site"
-PACKAGED_TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "render"
+PACKAGED_TEMPLATES_DIR = Path(__file__).resolve().parent / "render"
 """The templates shipped with pressroom; a project's own ``render/`` files override them."""
 
 
 def template_dirs(project: Project) -> list[Path]:
-    """Folders searched for templates and CSS, the project's own first."""
-    configured = str(project.section("render").get("templates_dir", "render"))
-    dirs = [project.root / configured]
-    if PACKAGED_TEMPLATES_DIR not in dirs and PACKAGED_TEMPLATES_DIR.is_dir():
-        dirs.append(PACKAGED_TEMPLATES_DIR)
-    return [d for d in dirs if d.is_dir()]
+    """Folders searched for templates and CSS, the project's own first.
+
+    A content root needs no ``render/`` of its own: the packaged templates serve. A
+    ``templates_dir`` set in workflow.toml must exist, and so must the packaged
+    folder: without templates, extract would obsolete every site string.
+    """
+    section = project.section("render")
+    configured = str(section.get("templates_dir", "render"))
+    own = project.root / configured
+    if "templates_dir" in section and not own.is_dir():
+        raise ConfigError(
+            f"[render] templates_dir {configured!r} is not a folder",
+            path=project.root / "workflow.toml",
+            hint="create it (workflow init --with-templates copies the defaults) or remove the setting",
+        )
+    if not (PACKAGED_TEMPLATES_DIR / "base.html.j2").is_file():
+        raise ConfigError(
+            f"pressroom's own templates are missing from {PACKAGED_TEMPLATES_DIR}",
+            hint="reinstall pressroom: the installation is incomplete",
+        )
+    dirs = [own] if own.is_dir() and own.resolve() != PACKAGED_TEMPLATES_DIR else []
+    return [*dirs, PACKAGED_TEMPLATES_DIR]
 
 
 def iter_template_files(project: Project) -> list[tuple[str, Path]]:
@@ -144,6 +160,8 @@ def update_site_catalogs(project: Project, langs: list[str] | None = None) -> li
             )
         po.merge(pot)
         po.metadata["POT-Creation-Date"] = pot.metadata["POT-Creation-Date"]
+        # One Plural-Forms per language, the same in site and article catalogs.
+        po.metadata["Plural-Forms"] = language.plural_forms
         if write_catalog(po_path, po):
             changed.append(po_path)
     return changed

@@ -73,7 +73,7 @@ def sample_project(tmp_path: Path) -> Path:
     """A copy of this repository's sample content (sources, catalogs, glossary)."""
     root = tmp_path / "sample"
     root.mkdir()
-    for name in ("source", "translations", "render"):
+    for name in ("source", "translations"):
         if (REPO / name).exists():
             shutil.copytree(REPO / name, root / name)
     for name in ("glossary.csv", "workflow.toml"):

@@ -3,21 +3,24 @@
 markdown-it-py's source distribution on PyPI ships the CommonMark spec examples
 (``tests/test_cmark_spec/commonmark.json``, CC-BY-SA 4.0) and its GFM table fixtures
 (``tests/test_port/fixtures/tables.md``, MIT). Rather than keep a copy in this
-repository, the suite downloads the sdist of the installed version once through pip
+repository, the suite downloads the sdist of the installed version once from PyPI
 (``./dev.sh`` does it during set-up) and caches the two files in ``.cache/corpus/``.
 """
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import tarfile
 import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
 from markdown_it.utils import read_fixture_file
+
+try:
+    from registry import fetch_sdist
+except ImportError:  # imported as tests.spec_corpus
+    from tests.registry import fetch_sdist
 
 REPO = Path(__file__).resolve().parent.parent
 CACHE = REPO / ".cache" / "corpus"
@@ -34,12 +37,7 @@ def corpus_dir() -> Path:
     if all((folder / name).exists() for name in MEMBERS):
         return folder
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
-             "--dest", tmp, f"markdown-it-py=={release}"],
-            check=True,
-        )
-        (sdist,) = Path(tmp).glob("*.tar.gz")
+        sdist = fetch_sdist("markdown-it-py", release)
         with tarfile.open(sdist) as archive:
             root = archive.getnames()[0].split("/")[0]
             staging = Path(tmp) / "corpus"

@@ -389,12 +389,12 @@ def test_packaged_templates_used_when_project_has_none(project_dir: Path) -> Non
     assert not (project_dir / "render").exists()
     render(load_project(project_dir), langs=["en"], formats=("html",))
     assert (project_dir / "build" / "css" / "site.css").read_bytes() == (
-        REPO / "render/css/site.css"
+        REPO / "pressroom/render/css/site.css"
     ).read_bytes()
 
 
 def test_project_templates_override_packaged(project_dir: Path) -> None:
-    shutil.copytree(REPO / "render", project_dir / "render")
+    shutil.copytree(REPO / "pressroom" / "render", project_dir / "render")
     css = project_dir / "render" / "css" / "site.css"
     css.write_text(css.read_text("utf-8") + "\n/* local change */\n", encoding="utf-8")
     render(load_project(project_dir), langs=["en"], formats=("html",))

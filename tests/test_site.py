@@ -20,7 +20,7 @@ def test_committed_site_catalogs_are_current(tmp_path: Path) -> None:
     """Re-extracting from render/ changes nothing: the POT and POs match the templates."""
     root = tmp_path / "copy"
     shutil.copytree(REPO / "translations", root / "translations")
-    shutil.copytree(REPO / "render", root / "render")
+    shutil.copytree(REPO / "pressroom" / "render", root / "render")
     shutil.copy2(REPO / "workflow.toml", root / "workflow.toml")
     changed = update_site_catalogs(load_project(root))
     assert changed == []
@@ -62,7 +62,7 @@ def test_site_translations_fall_back_to_english() -> None:
 def test_new_template_string_arrives_untranslated(tmp_path: Path) -> None:
     root = tmp_path / "copy"
     shutil.copytree(REPO / "translations", root / "translations")
-    shutil.copytree(REPO / "render", root / "render")
+    shutil.copytree(REPO / "pressroom" / "render", root / "render")
     footer = root / "render" / "index.html.j2"
     footer.write_text(footer.read_text("utf-8") + '{{ _("Archive") }}\n', encoding="utf-8")
     update_site_catalogs(load_project(root))
