@@ -4,6 +4,7 @@
 #   ./dev.sh test     set up, then lint, type-check and run the test suite
 #   ./dev.sh setup    set up only
 #   ./dev.sh bench    set up, then run the benchmarks (minutes; not part of the tests)
+#   ./dev.sh lowest   the test suite against the oldest versions pyproject.toml allows
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -58,10 +59,21 @@ case "$job" in
         "$PY" tests/spec_corpus.py >/dev/null
         "$PY" -m pytest -q "${@:2}"
         ;;
+    lowest)
+        # pyproject.toml's lower bounds are claims: install the lowest direct versions
+        # they allow into a second environment and run the suite there.
+        setup_system "${APT_PACKAGES[@]}" "${TEST_APT_PACKAGES[@]}"
+        setup_python --extra test
+        lowest=${PRESSROOM_LOWEST_VENV:-.venv-lowest}
+        [ -x "$lowest/bin/python" ] || "$VENV/bin/uv" venv --quiet --python python3 "$lowest"
+        "$VENV/bin/uv" pip install --quiet --python "$lowest/bin/python" --resolution lowest-direct -e ".[test]"
+        "$lowest/bin/python" tests/spec_corpus.py >/dev/null
+        "$lowest/bin/python" -m pytest -q -p no:cacheprovider "${@:2}"
+        ;;
     bench)
         setup_system "${APT_PACKAGES[@]}" "${TEST_APT_PACKAGES[@]}"
         setup_python --extra test
         "$PY" -m benchmarks "${@:2}"
         ;;
-    *) echo "usage: ./dev.sh [sample|test|setup|bench]" >&2; exit 2 ;;
+    *) echo "usage: ./dev.sh [sample|test|setup|bench|lowest]" >&2; exit 2 ;;
 esac
