@@ -55,3 +55,14 @@ def test_broken_config_names_file_and_line(empty_project: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_project(empty_project)
     assert "workflow.toml:2" in str(info.value)
+
+
+def test_every_committed_catalog_of_a_language_has_its_one_plural_forms() -> None:
+    """Site and article catalogs alike: Weblate must never see two plural definitions."""
+    from conftest import REPO
+
+    project = load_project(REPO)
+    for code in project.targets:
+        for po in sorted((REPO / "translations" / code).glob("*.po")):
+            header = po.read_text("utf-8").split("\n\n", 1)[0]
+            assert f'"Plural-Forms: {project.languages[code].plural_forms}\\n"' in header, po
