@@ -22,8 +22,7 @@ import polib
 
 from pressroom.catalog import read_catalog, write_catalog
 from pressroom.project import Project, load_project
-from pressroom.render_html import render
-from pressroom.render_pdf import extracted_word_share
+from pressroom.rendering import extracted_word_share, render
 from pressroom.segment import iter_segments
 from pressroom.site import update_site_catalogs
 from pressroom.source import read_article

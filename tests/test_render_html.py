@@ -18,7 +18,7 @@ from conftest import REPO, CliResult
 
 from pressroom.catalog import mark_unreviewed, write_catalog
 from pressroom.project import load_project
-from pressroom.render_html import render, wrap_latin_runs
+from pressroom.rendering import render, wrap_latin_runs
 from pressroom.site import update_site_catalogs
 
 FIXTURE = json.loads((REPO / "tests" / "data" / "render" / "fixture.json").read_text("utf-8"))

@@ -13,8 +13,14 @@ from test_render_html import TRANSLATIONS, make_project
 
 from pressroom.errors import FontMissingError
 from pressroom.project import load_project
-from pressroom.render_html import render
-from pressroom.render_pdf import FetchRefused, extracted_word_share, make_url_fetcher, pdf_bytes, text_words
+from pressroom.rendering import (
+    FetchRefused,
+    extracted_word_share,
+    make_url_fetcher,
+    pdf_bytes,
+    render,
+    text_words,
+)
 
 LONG_ARTICLE = """\
 ---

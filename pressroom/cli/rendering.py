@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from .common import EXIT_ERROR, EXIT_OK, Context
 
 if TYPE_CHECKING:
-    from ..render_html import RenderReport
+    from ..rendering import RenderReport
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -77,10 +77,10 @@ def handle_render(args: argparse.Namespace, ctx: Context) -> int:
 def render_with_progress(
     ctx: Context, langs: list[str] | None, slugs: list[str] | None, **options: Any
 ) -> RenderReport:
-    """``render_html.render`` with a transient progress bar on stderr (shared with build)."""
+    """``rendering.render`` with a transient progress bar on stderr (shared with build)."""
     from rich.progress import Progress
 
-    from ..render_html import render
+    from ..rendering import render
 
     with Progress(console=ctx.err, transient=True, disable=ctx.out.quiet) as bar:
         task = bar.add_task("rendering", total=None)

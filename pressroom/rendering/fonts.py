@@ -18,8 +18,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import FontMissingError
-from .languages import Language
+from ..errors import FontMissingError
+from ..languages import Language
 
 # Where Debian and users keep fonts; fc-list is asked too when it is installed.
 DEFAULT_FONT_DIRS = (

@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from .errors import RenderError
-from .fsio import atomic_write
-from .project import Project
+from ..errors import RenderError
+from ..fsio import atomic_write
+from ..project import Project
 
 # Text that shapes into glyphs a per-glyph ToUnicode map cannot describe.
 SEARCHABLE_MODES = ("none", "ltr", "clusters", "words")
@@ -370,7 +370,7 @@ def render(
     **options: Any,
 ) -> Any:
     """PDFs only: ``render_html.render`` with ``formats=("pdf",)``."""
-    from .render_html import render as render_pages
+    from .pages import render as render_pages
 
     options.setdefault("formats", ("pdf",))
     return render_pages(project, langs, slugs, **options)

@@ -28,20 +28,20 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
-from .errors import ConfigError, RenderError, SourceError, UnknownLanguageError
+from .. import __version__
+from ..errors import ConfigError, RenderError, SourceError, UnknownLanguageError
+from ..fsio import atomic_write
+from ..languages import Language
+from ..model import Article, Finding, Severity
+from ..project import Project
+from ..site import SITE_SLUG, SiteTranslations, iter_template_files, site_translations, template_dirs
 from .fonts import FontFace, check_fonts, family_stack
-from .fsio import atomic_write
-from .languages import Language
-from .model import Article, Finding, Severity
-from .project import Project
-from .site import SITE_SLUG, SiteTranslations, iter_template_files, site_translations, template_dirs
 
 if TYPE_CHECKING:
     import jinja2
     from markdown_it import MarkdownIt
 
-    from .glossary import Glossary
+    from ..glossary import Glossary
 
 FORMATS = ("html", "pdf")
 MANIFEST_NAME = ".pressroom-render.json"
@@ -151,7 +151,7 @@ def read_settings(project: Project) -> RenderSettings:
 
 
 def _searchable(value: object) -> str:
-    from .render_pdf import SEARCHABLE_MODES
+    from .pdf import SEARCHABLE_MODES
 
     mode = ("clusters" if value else "none") if isinstance(value, bool) else str(value)
     if mode not in SEARCHABLE_MODES:
@@ -187,8 +187,8 @@ def publish_blockers(
     ``findings`` from a review already run over these catalogs (``build``) are used
     instead of reviewing them again.
     """
-    from .catalog import read_catalog
-    from .review import review
+    from ..catalog import read_catalog
+    from ..review import review
 
     blockers: list[Blocker] = []
     for catalog_slug in (slug, SITE_SLUG):
@@ -578,7 +578,7 @@ class PageBuilder:
 
     def article(self, slug: str) -> Article:
         if slug not in self._articles:
-            from .source import read_article
+            from ..source import read_article
 
             self._articles[slug] = read_article(self.project.source_path(slug))
         return self._articles[slug]
@@ -597,7 +597,7 @@ class PageBuilder:
         if lang == self.project.source_language:
             return {}
         if (lang, slug) not in self._messages:
-            from .catalog import translations
+            from ..catalog import translations
 
             self._messages[(lang, slug)] = translations(
                 self.project, lang, slug, include_drafts=self.plan.include_drafts
@@ -617,7 +617,7 @@ class PageBuilder:
         messages = self.messages(lang, slug)
         if not messages:
             return article.body
-        from .segment import translate_body
+        from ..segment import translate_body
 
         return translate_body(
             article.body,
@@ -963,9 +963,8 @@ def _digest(*parts: Any) -> str:
 
 def global_fingerprint(plan: Plan) -> str:
     """Everything every page depends on: code, templates, CSS, fonts, settings."""
-    code_files = [
-        Path(__file__).with_name(n) for n in ("render_html.py", "render_pdf.py", "fonts.py", "site.py")
-    ]
+    here = Path(__file__).resolve().parent
+    code_files = [*sorted(here.glob("*.py")), here.parent / "site.py"]
     templates = [path for _name, path in iter_template_files(plan.project)]
     fonts = [
         (face.family, str(face.path), face.path.stat().st_size, face.path.stat().st_mtime_ns)
@@ -1056,7 +1055,7 @@ def run_task(plan: Plan, task: Task) -> TaskResult:
         if fmt == "html":
             atomic_write(target, text)
         else:
-            from .render_pdf import write_pdf
+            from .pdf import write_pdf
 
             html_path = plan.output_dir / page_path(task.lang, task.slug, task.kind, "html")
             write_pdf(
@@ -1108,7 +1107,7 @@ def render(
     file is written. ``force`` redoes every output regardless of the manifest.
     ``findings``: a review of these catalogs already run, for the publishing gate.
     """
-    from .source import iter_articles
+    from ..source import iter_articles
 
     settings = read_settings(project)
     formats = tuple(formats) if formats is not None else settings.formats
@@ -1125,7 +1124,7 @@ def render(
     css_langs = {source, *(lang.code for lang in languages)}
     faces = check_fonts([project.languages[c] for c in sorted(css_langs)], settings.font_dirs)
 
-    from .review import load_glossary
+    from ..review import load_glossary
 
     glossary = load_glossary(project) if findings is None else None
     blocked: list[BlockedEdition] = []
