@@ -1,0 +1,103 @@
+"""Rendering, assets: the files every page shares, copied or generated into the build folder.
+
+Input: the plan's font faces, ``render/css/site.css`` and ``print.css``, the
+``lang.css.j2`` and ``page.css.j2`` templates. Output: ``fonts/PR-<code>-<Style>.*``,
+``css/site.css``, ``css/print.css``, ``css/lang-<code>.css`` and
+``css/page-<code>[-draft].css``; files whose content did not change are not rewritten.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..errors import RenderError
+from ..fsio import atomic_write
+from ..site import iter_template_files, site_translations
+from .fonts import family_stack
+from .plan import Plan
+from .templates import load_template, make_css_environment
+
+SCREEN_BASE_PX = 18.0
+PRINT_BASE_PT = 10.5
+
+
+def write_assets(plan: Plan, langs: Iterable[str]) -> list[Path]:
+    """Fonts, site CSS and per-language CSS into the output folder; returns files written."""
+    written: list[Path] = []
+    out = plan.output_dir
+    for faces in plan.faces.values():
+        for face in faces:
+            target = out / "fonts" / face.file_name
+            if copy_if_changed(face.path, target):
+                written.append(target)
+    templates = dict(iter_template_files(plan.project))
+    for name in ("css/site.css", "css/print.css"):
+        if name not in templates:
+            raise RenderError(f"stylesheet render/{name} is missing", hint="restore it from pressroom")
+        if atomic_write(out / name, templates[name].read_bytes()):
+            written.append(out / name)
+    env = make_css_environment(plan.project)
+    source = plan.project.source_language
+    latin = plan.faces[source]
+    for code in langs:
+        language = plan.project.languages[code]
+        faces = plan.faces[code]
+        fallback = [f.family for f in latin if f.style_name == "Regular"] if code != source else []
+        stacks = {
+            style: family_stack(faces, style, [*fallback, "serif"])
+            for style in ("Regular", "Bold", "Italic", "BoldItalic")
+        }
+        css = load_template(env, "lang.css.j2").render(
+            lang=language,
+            faces=faces,
+            stacks=stacks,
+            screen_base_px=SCREEN_BASE_PX,
+            print_base_pt=PRINT_BASE_PT,
+            heading_line_height=max(1.3, language.line_height - 0.1),
+        )
+        if atomic_write(out / "css" / f"lang-{code}.css", css):
+            written.append(out / "css" / f"lang-{code}.css")
+        symbols = list(language.digits) if language.numbering != "latn" else []
+        for draft in (False, True):
+            mark = ""
+            if draft:
+                native = site_translations(plan.project, code, include_drafts=True).gettext(
+                    "Unreviewed draft"
+                )
+                # An em dash, not a middle dot: in Persian a middle dot reads as the digit zero (۰).
+                mark = _css_string(f"{native} — Unreviewed draft" if code != source else "Unreviewed draft")
+            page_css = load_template(env, "page.css.j2").render(
+                lang=language,
+                stacks=stacks,
+                counter_symbols=symbols,
+                page_size=plan.settings.page_size,
+                draft_mark=mark,
+            )
+            name = f"page-{code}{'-draft' if draft else ''}.css"
+            if atomic_write(out / "css" / name, page_css):
+                written.append(out / "css" / name)
+    return written
+
+
+def _css_string(text: str) -> str:
+    """``text`` as the body of a CSS string: anything but letters, digits and a little punctuation escaped."""
+    return "".join(c if c.isalnum() or c in " —-,.:" else f"\\{ord(c):x} " for c in text)
+
+
+def copy_if_changed(source: Path, target: Path) -> bool:
+    """Copy ``source`` to ``target`` atomically unless a copy as large and as new is there."""
+    try:
+        if (
+            target.stat().st_size == source.stat().st_size
+            and target.stat().st_mtime_ns >= source.stat().st_mtime_ns
+        ):
+            return False
+    except FileNotFoundError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    shutil.copyfile(source, tmp)
+    tmp.replace(target)
+    return True

@@ -1,0 +1,295 @@
+"""Rendering, searchable PDF text: complex-script text marked so extractors read it back.
+
+WeasyPrint maps each glyph to the text of the first cluster that used it, which
+loses most of Nastaliq (its letters share skeleton and dot glyphs) and part of
+Naskh and Sinhala (conjuncts, ligatures). With ``searchable_text`` each line of
+complex-script text is wrapped in a marked-content span carrying the line's real
+text as ``/ActualText`` (ISO 32000 14.9.4), which text extractors such as poppler
+and screen readers use instead of the glyph mapping. Right-to-left text (mode
+``words``, the default of :func:`.pdf.pdf_bytes`) gets one span per word instead,
+in drawing order inside a ``/ReversedChars`` sequence (14.8.2.5.3), which is how
+poppler reads it; see docs/rendering.md "Searchable PDFs" for the measurements.
+
+Input: WeasyPrint's drawing of each text line, while :func:`actual_text_spans` is
+active. Output: the same content stream with marked-content operators added.
+:func:`extracted_word_share` measures the result with ``pdftotext``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..errors import RenderError
+
+SEARCHABLE_MODES = ("none", "ltr", "clusters", "words")
+"""``searchable_text`` modes: what is marked, from nothing to every right-to-left word."""
+
+# Text that shapes into glyphs a per-glyph ToUnicode map cannot describe.
+_COMPLEX_SCRIPT = re.compile(
+    r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff\u0d80-\u0dff]"
+)
+
+
+@contextlib.contextmanager
+def actual_text_spans(mode: str) -> Iterator[None]:
+    """While active, WeasyPrint marks complex-script text with ``/Span <</ActualText ...>>``.
+
+    ``ltr``: one span per line of left-to-right complex-script text (Sinhala).
+    ``clusters``: additionally one span per glyph cluster in right-to-left lines
+    (Urdu, Persian): each cluster's glyphs carry the cluster's own characters, which
+    per-glyph ToUnicode maps cannot express when glyphs are shared (Nastaliq's
+    skeletons and dots). A line span on right-to-left text would be read in the
+    wrong order by poppler, which takes ActualText as visual order.
+    ``words``: like ``clusters``, but one span per word (the non-space characters
+    of one Pango run), so poppler cannot split a word where Nastaliq's cascading
+    glyphs leave gaps. In a right-to-left run the span's text is the word reversed,
+    i.e. in drawing order, and the span sits in a ``/ReversedChars`` marked-content
+    sequence, the PDF's way of saying so (ISO 32000-1 14.8.2.5.3); poppler ignores
+    that tag and reads ActualText in drawing order, so it recovers the word.
+    Right-to-left lines that read right without help (:func:`_reads_without_help`)
+    stay unmarked.
+
+    WeasyPrint 70 has no hook for this; ``draw_first_line`` is wrapped for the
+    duration and restored afterwards. The wrapper only adds marked-content operators
+    around the text operators WeasyPrint wrote; if it cannot match them glyph for
+    glyph to the Pango line it leaves the line untouched.
+    """
+    import pydyf  # type: ignore[import-untyped]
+    import weasyprint.draw.text as text_module
+
+    original = text_module.draw_first_line
+
+    def draw_first_line(stream: Any, textbox: Any, *args: Any, **kwargs: Any) -> Any:
+        text = str(getattr(textbox, "text", ""))
+        if not text.strip() or not _COMPLEX_SCRIPT.search(text):
+            return original(stream, textbox, *args, **kwargs)
+        if textbox.style["direction"] == "rtl":
+            if mode not in ("clusters", "words"):
+                return original(stream, textbox, *args, **kwargs)
+            first = len(stream.stream)
+            result = original(stream, textbox, *args, **kwargs)
+            if mode == "words" and _reads_without_help(stream, textbox):
+                return result
+            try:
+                _mark_clusters(stream, first, textbox, by_word=mode == "words")
+            except _NoMatch:
+                pass
+            return result
+        stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
+        try:
+            return original(stream, textbox, *args, **kwargs)
+        finally:
+            stream.end_marked_content()
+
+    text_module.draw_first_line = draw_first_line
+    try:
+        yield
+    finally:
+        text_module.draw_first_line = original
+
+
+class _NoMatch(Exception):
+    """The text operators do not match the Pango glyphs; leave the line as drawn."""
+
+
+_TJ = re.compile(rb"^\[(.*)\] TJ$", re.DOTALL)
+_TJ_ITEM = re.compile(rb"<([0-9a-f]*)>|(-?[0-9.]+(?:e-?[0-9]+)?)")
+
+
+def _reads_without_help(stream: Any, textbox: Any) -> bool:
+    """Whether extractors can read the drawn line from its glyphs alone.
+
+    True when no glyph is raised or lowered (Nastaliq's cascading baseline, marks
+    placed off the baseline) and the fonts' ToUnicode maps, as WeasyPrint filled
+    them, give every cluster exactly its own characters. Such lines (most Persian
+    Naskh lines) are left unmarked: poppler reads them fully anyway, and PDFium
+    (Chromium's viewer) reads plain Naskh better than word spans.
+    """
+    from weasyprint.text.ffi import ffi, pango
+
+    utf8 = textbox.pango_layout.text.encode()
+    line, _index = textbox.pango_layout.get_first_line()
+    run = line.runs[0]
+    while run != ffi.NULL:
+        item = run.data
+        run = run.next
+        font, _size = stream.add_font(item.item.analysis.font)
+        string = item.glyphs
+        count = string.num_glyphs
+        offset, length = item.item.offset, item.item.length
+        starts = sorted({string.log_clusters[i] for i in range(count)})
+        ends = {start: (starts[n + 1] if n + 1 < len(starts) else length) for n, start in enumerate(starts)}
+        mapped: dict[int, list[str]] = {}
+        for i in range(count):
+            glyph = string.glyphs[i].glyph
+            if glyph == pango.PANGO_GLYPH_EMPTY or glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+                continue
+            if string.glyphs[i].geometry.y_offset:
+                return False
+            mapped.setdefault(string.log_clusters[i], []).append(font.to_unicode.get(glyph, ""))
+        for start, texts in mapped.items():
+            text = utf8[offset + start : offset + ends[start]].decode("utf-8", "replace")
+            if sorted(t for t in texts if t) != [text]:
+                return False
+    return True
+
+
+_Key = tuple[int, int]
+_WORD = re.compile(rb"\S+")
+
+
+def _line_clusters(textbox: Any, *, by_word: bool = False) -> list[tuple[int, _Key | None, str, bool]]:
+    """(glyph id, span key, span text, reversed) of each drawn glyph of the line, in drawing order.
+
+    Spans are glyph clusters, or with ``by_word`` the words (non-space characters)
+    of each Pango run; space glyphs then belong to no span (key ``None``). A word
+    span of a right-to-left run has its text reversed (drawing order) and
+    ``reversed`` set.
+    """
+    from weasyprint.text.ffi import ffi, pango
+
+    utf8 = textbox.pango_layout.text.encode()
+    words = [(m.start(), m.end()) for m in _WORD.finditer(utf8)] if by_word else []
+    line, _index = textbox.pango_layout.get_first_line()
+    glyphs: list[tuple[int, _Key | None, str, bool]] = []
+    run = line.runs[0]
+    run_number = 0
+    while run != ffi.NULL:
+        item = run.data
+        run = run.next
+        run_number += 1
+        string = item.glyphs
+        count = string.num_glyphs
+        offset, length = item.item.offset, item.item.length
+        rtl = bool(item.item.analysis.level % 2)
+        starts = sorted({string.log_clusters[i] for i in range(count)})
+        ends = {start: (starts[n + 1] if n + 1 < len(starts) else length) for n, start in enumerate(starts)}
+        for i in range(count):
+            glyph = string.glyphs[i].glyph
+            if glyph == pango.PANGO_GLYPH_EMPTY:
+                continue
+            if glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+                raise _NoMatch
+            start = string.log_clusters[i]
+            if not by_word:
+                text = utf8[offset + start : offset + ends[start]].decode("utf-8", "replace")
+                glyphs.append((int(glyph), (run_number, start), text, False))
+                continue
+            word = next((w for w in words if w[0] <= offset + start < w[1]), None)
+            if word is None:
+                glyphs.append((int(glyph), None, "", False))
+                continue
+            # The part of the word inside this run, in logical order.
+            low, high = max(word[0], offset), min(word[1], offset + length)
+            text = utf8[low:high].decode("utf-8", "replace")
+            glyphs.append((int(glyph), (run_number, word[0]), text[::-1] if rtl else text, rtl))
+    return glyphs
+
+
+def _mark_clusters(stream: Any, first: int, textbox: Any, *, by_word: bool = False) -> None:
+    """Rewrite the TJ operators appended since ``first``: one ActualText span per cluster or word."""
+    import pydyf
+
+    glyphs = _line_clusters(textbox, by_word=by_word)
+    ops = stream.stream[first:]
+    out: list[Any] = []
+    position = 0
+    current: _Key | None = None
+    closing: list[bytes] = []  # what ends the open span: EMC, and EMC of ReversedChars
+
+    def flush(pieces: list[bytes]) -> None:
+        if pieces:
+            out.append(b"[" + b" ".join(pieces) + b"] TJ")
+            pieces.clear()
+
+    for op in ops:
+        match = _TJ.match(op) if isinstance(op, bytes) else None
+        if match is None:
+            out.append(op)
+            continue
+        pieces: list[bytes] = []
+        for item in _TJ_ITEM.finditer(match.group(1)):
+            hexa, number = item.group(1), item.group(2)
+            if number is not None:
+                pieces.append(number)
+                continue
+            assert hexa is not None
+            for k in range(0, len(hexa), 4):
+                if position >= len(glyphs) or int(hexa[k : k + 4], 16) != glyphs[position][0]:
+                    raise _NoMatch
+                glyph_id, key, text, reverse = glyphs[position]
+                position += 1
+                if key != current or (key is None and closing):
+                    flush(pieces)
+                    out.extend(closing)
+                    closing = []
+                    if key is not None:
+                        if reverse:
+                            out.append(b"/ReversedChars BMC")
+                            closing.append(b"EMC")
+                        span = pydyf.Dictionary({"ActualText": pydyf.String(text)})
+                        out.append(b"/Span " + span.data + b" BDC")
+                        closing.insert(0, b"EMC")
+                    current = key
+                pieces.append(b"<%04x>" % glyph_id)
+        flush(pieces)
+    if position != len(glyphs):
+        raise _NoMatch
+    out.extend(closing)
+    stream.stream[first:] = out
+
+
+# --------------------------------------------------------------------------- measuring it
+
+
+def text_words(text: str) -> list[str]:
+    """Words for comparing extracted text: NFKC (presentation forms folded), no joiners or tatweel.
+
+    Splits on white space and strips punctuation at word ends; Sinhala vowel signs
+    and Arabic marks stay inside their words.
+    """
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", text)
+    # Joiners, tatweel and soft hyphens vanish in extraction; bidi controls (which
+    # pdftotext adds around runs) separate words.
+    folded = re.sub(r"[\u200b-\u200d\u2060\u0640\u00ad]", "", folded)
+    folded = re.sub(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]", " ", folded)
+    words = []
+    for token in folded.split():
+        start, end = 0, len(token)
+        while start < end and unicodedata.category(token[start])[0] in "PSZ":
+            start += 1
+        while end > start and unicodedata.category(token[end - 1])[0] in "PSZ":
+            end -= 1
+        if start < end:
+            words.append(token[start:end])
+    return words
+
+
+def extracted_word_share(expected_text: str, pdf_path: Path) -> float:
+    """Share of the words of ``expected_text`` that ``pdftotext`` recovers from the PDF.
+
+    A multiset comparison: each expected word counts once per occurrence and is
+    matched at most as often as it occurs in the extracted text.
+    """
+    import shutil
+    import subprocess
+    from collections import Counter
+
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        raise RenderError("pdftotext is not installed", hint="sudo apt-get install poppler-utils")
+    extracted = subprocess.run(
+        [tool, "-enc", "UTF-8", str(pdf_path), "-"], capture_output=True, check=True, timeout=60
+    ).stdout.decode("utf-8", "replace")
+    expected = Counter(text_words(expected_text))
+    found = Counter(text_words(extracted))
+    total = sum(expected.values())
+    if not total:
+        return 1.0
+    return sum(min(count, found[word]) for word, count in expected.items()) / total
