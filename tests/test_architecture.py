@@ -33,7 +33,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("glossary",),
     ("review",),
     ("models", "draft"),
-    ("site",),
+    ("site", "scaffold"),  # scaffold: a new content root, with a copy of the templates site finds
     ("rendering",),
     ("cli",),
 )
