@@ -1,17 +1,56 @@
-"""File I/O: the only place that writes files.
+"""File I/O: the only place that writes files, and the one reader of text files.
 
 Every write is atomic (temporary file in the same folder, then ``os.replace``), so a
 crash or kill never leaves a half-written catalog, and an unchanged file is not
-rewritten, so mtimes and git stay quiet.
+rewritten, so mtimes and git stay quiet. Temporary names are unique per write and
+carry the writer's process id, so the next run can tell a leftover of a killed run
+(:func:`remove_stale_temporaries`) from the live file of a concurrent one.
+
+Every text input (workflow.toml, glossary.csv, sources, exports, catalogs) is read
+through :func:`read_bytes` / :func:`read_text`: a directory, a device or FIFO, an
+oversized file and invalid UTF-8 become a ``WorkflowError`` naming the file (and the
+line of the bad byte), never an ``OSError`` or ``UnicodeDecodeError``.
 """
 
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
+import re
+import secrets
+import stat
+import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import WorkflowError
+
+MAX_TEXT_BYTES = 64 * 1024 * 1024
+"""Largest text input read (64 MiB): far beyond any article, catalog or glossary."""
+STALE_AFTER_SECONDS = 3600.0
+"""A temporary file whose writer cannot be identified is stale after this long."""
+
+_TEMPORARY = re.compile(r"\.(?P<name>.+)\.(?:(?P<pid>\d+)-[0-9a-f]{8}|[a-z0-9_]{8})\.tmp")
+"""``.<name>.<pid>-<hex>.tmp`` (ours), or ``.<name>.<mkstemp random>.tmp`` (before pids)."""
+
+
+def temporary_path(path: Path) -> Path:
+    """A fresh, unique temporary name beside ``path`` for writing it atomically.
+
+    The name starts with a dot (hidden, ignored by our globs and by ``git add``
+    patterns for dotfiles) and carries this process id for stale-file cleanup.
+    """
+    return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+
+
+def _open_exclusive(path: Path) -> tuple[int, Path]:
+    for _attempt in range(100):
+        candidate = temporary_path(path)
+        try:
+            return os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), candidate
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(path))
 
 
 def atomic_write(path: Path, data: str | bytes, *, only_if_changed: bool = True) -> bool:
@@ -23,50 +62,167 @@ def atomic_write(path: Path, data: str | bytes, *, only_if_changed: bool = True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     if only_if_changed:
         try:
-            if path.stat().st_size == len(payload) and path.read_bytes() == payload:
+            if path.is_file() and path.stat().st_size == len(payload) and path.read_bytes() == payload:
                 return False
         except FileNotFoundError:
             pass
+    if path.is_dir():
+        raise WorkflowError("is a directory, expected a file", path=path, hint="move the folder away")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp_path = _open_exclusive(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
         if path.exists():
-            os.chmod(tmp_name, path.stat().st_mode & 0o777)
+            os.chmod(tmp_path, path.stat().st_mode & 0o777)
         else:
-            os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, path)
+            os.chmod(tmp_path, 0o644)
+        os.replace(tmp_path, path)
     except BaseException:
         try:
-            os.unlink(tmp_name)
+            os.unlink(tmp_path)
         except FileNotFoundError:
             pass
         raise
     return True
 
 
-def read_text(path: Path, *, error: type[WorkflowError] = WorkflowError) -> str:
-    """Read a UTF-8 text file, raising ``error`` with file and line on bad input.
+def atomic_copy(source: Path, target: Path) -> bool:
+    """Copy ``source`` to ``target`` atomically (unique temporary name); False if unchanged."""
+    return atomic_write(target, read_bytes(source))
 
-    A leading BOM is dropped; invalid UTF-8 is reported at the line it occurs on.
+
+def read_bytes(
+    path: Path, *, error: type[WorkflowError] = WorkflowError, max_bytes: int = MAX_TEXT_BYTES
+) -> bytes:
+    """The bytes of a regular file, or ``error`` naming the file.
+
+    A missing file, a directory, anything but a regular file (a FIFO would block
+    forever), a file over ``max_bytes`` and unreadable files are messages, not
+    tracebacks.
     """
     try:
-        raw = path.read_bytes()
+        info = path.stat()
     except FileNotFoundError as exc:
         raise error("no such file", path=path, hint="check the path") from exc
-    except IsADirectoryError as exc:
-        raise error("is a directory, expected a file", path=path) from exc
+    except NotADirectoryError as exc:
+        raise error("a folder on this path is a file", path=path, hint="check the path") from exc
+    except OSError as exc:
+        raise error(f"cannot read: {exc.strerror or exc}", path=path) from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise error("is a directory, expected a file", path=path, hint="move the folder away")
+    if not stat.S_ISREG(info.st_mode):
+        raise error("is not a regular file", path=path, hint="replace it with a text file")
+    if info.st_size > max_bytes:
+        raise error(
+            f"is {info.st_size:,} bytes, more than the {max_bytes:,}-byte limit",
+            path=path,
+            hint="split the file",
+        )
     try:
-        text = raw.decode("utf-8")
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise error(f"cannot read: {exc.strerror or exc}", path=path) from exc
+    if len(raw) > max_bytes:  # grew while we looked
+        raise error(f"is more than the {max_bytes:,}-byte limit", path=path, hint="split the file")
+    return raw
+
+
+def decode_utf8(raw: bytes, path: Path, *, error: type[WorkflowError] = WorkflowError) -> str:
+    """``raw`` as UTF-8; invalid bytes raise ``error`` at their 1-based line, naming the byte."""
+    try:
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        line = raw.count(b"\n", 0, exc.start) + 1
         raise error(
             f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
             path=path,
             line=line,
             hint="save the file as UTF-8",
         ) from exc
-    return text.removeprefix("\ufeff")
+
+
+def read_text(
+    path: Path, *, error: type[WorkflowError] = WorkflowError, max_bytes: int = MAX_TEXT_BYTES
+) -> str:
+    """Read a UTF-8 text file, raising ``error`` with file and line on bad input.
+
+    A leading BOM is dropped; invalid UTF-8 is reported at the line it occurs on.
+    """
+    return decode_utf8(read_bytes(path, error=error, max_bytes=max_bytes), path, error=error).removeprefix(
+        "\ufeff"
+    )
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    except OSError:
+        return True
+    return True
+
+
+def is_stale_temporary(path: Path, *, now: float | None = None) -> bool:
+    """Whether ``path`` is a temporary file of ours whose writer is gone.
+
+    With a process id in the name, the writer is gone when no such process runs (a
+    concurrent run's file is never touched); without one, after ``STALE_AFTER_SECONDS``.
+    """
+    found = _TEMPORARY.fullmatch(path.name)
+    if found is None:
+        return False
+    pid = found.group("pid")
+    if pid is not None:
+        return not _process_alive(int(pid))
+    try:
+        age = (time.time() if now is None else now) - path.stat().st_mtime
+    except OSError:
+        return False
+    return age > STALE_AFTER_SECONDS
+
+
+def remove_stale_temporaries(folders: Iterable[Path], *, recursive: bool = False) -> list[Path]:
+    """Delete our temporary files left in ``folders`` by killed runs; return those removed.
+
+    Missing folders are skipped; files that vanish meanwhile (another run cleaning
+    up) are not an error. Only regular files named like ours are considered.
+    """
+    removed: list[Path] = []
+    pending = [Path(f) for f in folders]
+    seen: set[Path] = set()
+    while pending:
+        folder = pending.pop()
+        if folder in seen:
+            continue
+        seen.add(folder)
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if recursive:
+                        pending.append(Path(entry.path))
+                    continue
+                if not entry.is_file(follow_symlinks=False) or not entry.name.endswith(".tmp"):
+                    continue
+            except OSError:
+                continue
+            path = Path(entry.path)
+            if is_stale_temporary(path):
+                try:
+                    path.unlink()
+                except OSError:
+                    continue
+                removed.append(path)
+    return removed
