@@ -24,9 +24,10 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .config import CONFIG_NAME
 from .errors import ConfigError, SourceError
 from .fsio import atomic_write, read_text
-from .project import CONFIG_NAME, Project
+from .project import Project
 from .source import check_slug, format_article, parse_article
 
 if TYPE_CHECKING:

@@ -13,9 +13,7 @@ from typing import Any
 
 from .errors import ConfigError, UnknownLanguageError
 
-# Zero digit of the CLDR numbering systems our languages' presses use.
-# babel formats numbers with Latin digits only; this maps them to the native ones.
-_ZERO_DIGIT = {
+NUMBERING_SYSTEMS = {
     "latn": "0",
     "arab": "\u0660",  # Arabic-Indic ٠
     "arabext": "\u06f0",  # Extended Arabic-Indic (Persian, Urdu) ۰
@@ -24,6 +22,9 @@ _ZERO_DIGIT = {
     "sinh": "\u0de6",  # Sinhala Lith digits, historic
     "tamldec": "\u0be6",
 }
+"""Zero digit of the CLDR numbering systems our languages' presses use.
+
+babel formats numbers with Latin digits only; this maps them to the native ones."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -55,7 +56,7 @@ class Language:
     @property
     def digits(self) -> str:
         """The ten digits this language prints, zero first."""
-        zero = ord(_ZERO_DIGIT[self.numbering])
+        zero = ord(NUMBERING_SYSTEMS[self.numbering])
         return "".join(chr(zero + i) for i in range(10))
 
     @property
@@ -85,10 +86,10 @@ def build_language(code: str, table: Mapping[str, Any]) -> Language:
     order = locale.character_order or "left-to-right"
     direction = table.get("direction") or ("rtl" if order == "right-to-left" else "ltr")
     numbering = table.get("numbering", "latn")
-    if numbering not in _ZERO_DIGIT:
+    if numbering not in NUMBERING_SYSTEMS:
         raise ConfigError(
             f"language {code!r}: unknown numbering system {numbering!r}",
-            hint="one of " + ", ".join(sorted(_ZERO_DIGIT)),
+            hint="one of " + ", ".join(sorted(NUMBERING_SYSTEMS)),
         )
     try:
         return Language(
