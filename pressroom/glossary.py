@@ -19,11 +19,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import GlossaryError
+from .fsio import decode_utf8, read_bytes
 from .model import Term
 from .scripts import ARABIC_LETTERS, LANG_SCRIPTS, SINHALA_CHARS, fold, foreign_letters
 
@@ -379,12 +381,7 @@ def check_glossary(
 
     ``scripts`` maps language columns to ISO 15924 scripts (defaults: ur/fa Arab, si Sinh).
     """
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise GlossaryError(
-            "no such file", path=path, hint="create glossary.csv (see docs/glossary.md)"
-        ) from exc
+    raw = read_bytes(path, error=GlossaryError)
     problems: list[GlossaryProblem] = []
     if raw.startswith(b"\xef\xbb\xbf"):
         problems.append(
@@ -394,10 +391,9 @@ def check_glossary(
         )
         raw = raw[3:]
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.append(GlossaryProblem(line=line, message="not valid UTF-8", hint="save the file as UTF-8"))
+        text = decode_utf8(raw, path, error=GlossaryError)
+    except GlossaryError as exc:
+        problems.append(GlossaryProblem(line=exc.line or 1, message=exc.message, hint=exc.hint or ""))
         return None, problems
     glossary = parse_glossary(text, path=path, scripts=scripts, problems=problems)
     return (glossary if not problems else None), problems
@@ -442,7 +438,9 @@ def parse_glossary(
         )
         return Glossary((), path=path)
     reader = csv.reader(io.StringIO(text, newline=""), strict=False)
-    header = [cell.strip() for cell in next(reader)]
+    header = [cell.strip() for cell in next(_rows(reader, problems), [])]
+    if not header:
+        return Glossary((), path=path)
     languages = _check_header(header, problems)
     if languages is None:
         return Glossary((), path=path)
@@ -451,7 +449,7 @@ def parse_glossary(
     first_line = reader.line_num + 1
     seen_english: dict[str, tuple[int, Term]] = {}
     seen_spelling: dict[tuple[str, str], tuple[int, str]] = {}
-    for row in reader:
+    for row in _rows(reader, problems):
         line = first_line
         first_line = reader.line_num + 1
         if not row or all(not cell.strip() for cell in row):
@@ -475,6 +473,31 @@ def parse_glossary(
             english_forms[len(terms)] = forms
             terms.append(term)
     return Glossary(terms, english_forms=english_forms, path=path)
+
+
+def _rows(reader: Any, problems: list[GlossaryProblem]) -> Iterator[list[str]]:
+    """The rows of ``reader``; a row csv cannot read (a cell over its field limit) ends the file
+    with a problem at that row's line, instead of a ``_csv.Error``."""
+    while True:
+        start = reader.line_num + 1
+        try:
+            row: list[str] = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            limit = csv.field_size_limit()
+            message = str(exc)
+            if "field larger than field limit" in message:
+                message = f"a cell is longer than {limit:,} characters"
+            problems.append(
+                GlossaryProblem(
+                    line=start,
+                    message=f"cannot read this row: {message}",
+                    hint="check the quotes around this cell; a glossary cell holds a name or a short note",
+                )
+            )
+            return
+        yield row
 
 
 def _check_header(header: list[str], problems: list[GlossaryProblem]) -> list[str] | None:

@@ -78,6 +78,37 @@ def test_missing_glossary_names_the_file(tmp_path: Path) -> None:
         read_glossary(tmp_path / "glossary.csv")
 
 
+HEADER = "english,acronym,kind,case_sensitive,ur,fa,si,note\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "words"),
+    [
+        # csv's field limit is 131,072 characters: past it csv raises _csv.Error.
+        ('X,,term,no,a,b,c,"' + "y" * 140_000 + '"\n', 3, "a cell is longer than 131,072 characters"),
+        ("Caf\xe9,,term,no,a,b,c,\n".encode("latin-1"), 3, "not valid UTF-8 (byte 0xe9)"),
+    ],
+    ids=["cell-over-csv-limit", "latin-1"],
+)
+def test_unreadable_rows_are_problems_with_a_line(
+    tmp_path: Path, body: str | bytes, line: int, words: str
+) -> None:
+    path = tmp_path / "glossary.csv"
+    good = "Quetta,,place,no,کوئٹہ,کویته,ක්වෙටා,\n"
+    path.write_bytes((HEADER + good).encode() + (body if isinstance(body, bytes) else body.encode()))
+    _glossary, problems = check_glossary(path)
+    assert [(p.line, words in p.message) for p in problems] == [(line, True)], problems
+    with pytest.raises(GlossaryError) as caught:
+        read_glossary(path)
+    assert caught.value.render().startswith(f"{path}:{line}: ")
+
+
+def test_directory_instead_of_the_glossary(tmp_path: Path) -> None:
+    (tmp_path / "glossary.csv").mkdir()
+    with pytest.raises(GlossaryError, match="is a directory"):
+        read_glossary(tmp_path / "glossary.csv")
+
+
 # --------------------------------------------------------------------------- English matching
 
 
