@@ -28,7 +28,7 @@ from .config import CONFIG_NAME
 from .errors import ConfigError, SourceError
 from .fsio import atomic_write, read_text
 from .project import Project
-from .source import check_slug, format_article, parse_article
+from .source import MAX_SLUG_LENGTH, check_slug, format_article, parse_article
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -129,7 +129,10 @@ def derive_slug(title: str) -> str:
     """A slug from a headline: its first ``SLUG_WORDS`` ASCII words, lowercased."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
     words = re.findall(r"[a-z0-9]+", ascii_title.lower().replace("'", ""))
-    return "-".join(words[:SLUG_WORDS])
+    slug = "-".join(words[:SLUG_WORDS])
+    while len(slug) > MAX_SLUG_LENGTH and "-" in slug:  # a headline of very long "words"
+        slug = slug.rsplit("-", 1)[0]
+    return slug[:MAX_SLUG_LENGTH]
 
 
 def strip_footer(body: str, patterns: Iterable[re.Pattern[str]]) -> str:

@@ -173,7 +173,7 @@ def load_project(root: Path | str = ".") -> Project:
 
 
 def _kind_error(path: Path, error: type[WorkflowError], expected: str, hint: str) -> WorkflowError:
-    return error(f"is a {'folder' if path.is_dir() else 'file'}, expected {expected}", path=path, hint=hint)
+    return error(f"is a {'directory' if path.is_dir() else 'file'}, expected {expected}", path=path, hint=hint)
 
 
 def check_layout(project: Project) -> None:
@@ -194,7 +194,7 @@ def check_layout(project: Project) -> None:
     for folder, error, what in folders:
         if (folder.exists() or folder.is_symlink()) and not folder.is_dir():
             raise _kind_error(
-                folder, error, "a folder", f"pressroom keeps {what} in this folder; move the file away"
+                folder, error, "a directory", f"pressroom keeps {what} in this folder; move the file away"
             )
     files: list[tuple[Path, str, type[WorkflowError]]] = [
         (project.source_dir, ".md", SourceError),

@@ -32,6 +32,8 @@ from .project import Project
 
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 """What a slug may look like: lowercase ASCII words joined by single hyphens."""
+MAX_SLUG_LENGTH = 100
+"""Longest slug: it names files (``<slug>.bilingual.html``) and URLs."""
 RESERVED_SLUGS = frozenset({"site"})
 """Slugs taken by the workflow itself (``site`` is the site-strings catalog)."""
 FIELDS = ("title", "author", "date", "slug", "language")
@@ -58,16 +60,30 @@ _FrontMatterLoader.yaml_implicit_resolvers = {
 }
 
 
-def check_slug(slug: str, *, path: Path | None = None, line: int | None = None) -> str:
-    """Return ``slug`` if usable as a file stem and URL name; raise ``SourceError`` otherwise."""
+def check_slug(
+    slug: str, *, path: Path | None = None, line: int | None = None, allow_reserved: bool = False
+) -> str:
+    """Return ``slug`` if usable as a file stem and URL name; raise ``SourceError`` otherwise.
+
+    ``allow_reserved`` accepts ``site`` (naming the site-strings catalog, as ``review
+    site`` does), never as a new article.
+    """
+    shown = slug if len(slug) <= 60 else slug[:57] + "..."
+    if len(slug) > MAX_SLUG_LENGTH:
+        raise SourceError(
+            f"slug {shown!r} is longer than {MAX_SLUG_LENGTH} characters",
+            path=path,
+            line=line,
+            hint="use a few words of the headline, e.g. 'hazara-miners'",
+        )
     if not SLUG_PATTERN.fullmatch(slug):
         raise SourceError(
-            f"invalid slug {slug!r}",
+            f"invalid slug {shown!r}",
             path=path,
             line=line,
             hint="use lowercase ASCII letters and digits joined by single hyphens, e.g. 'hazara-miners'",
         )
-    if slug in RESERVED_SLUGS:
+    if slug in RESERVED_SLUGS and not allow_reserved:
         raise SourceError(
             f"slug {slug!r} is reserved",
             path=path,

@@ -1,8 +1,9 @@
 """The thin command line: parse arguments, call one stage, map errors to exit codes.
 
-Exit codes: 0 success, 1 a ``WorkflowError`` (bad input, missing model or font),
-2 usage error, 3 review found error-level problems. Library code never prints; this
-package owns the terminal (rich tables, progress bars).
+Exit codes: 0 success, 1 a ``WorkflowError`` (bad input, missing model or font) or
+any unexpected exception (one line naming the command and the file; the traceback
+only with ``--debug``), 2 usage error, 3 review found error-level problems. Library
+code never prints; this package owns the terminal (rich tables, progress bars).
 
 Each command group lives in its own module with ``register(subparsers)``; modules
 import heavy dependencies (argostranslate, weasyprint) inside their handlers only,
@@ -22,6 +23,7 @@ from .. import __version__
 from ..errors import WorkflowError
 from . import build, drafting, glossary, importing, init, rendering, reviewing, sources
 from .common import EXIT_ERROR, EXIT_OK, EXIT_USAGE, Context
+from .failure import describe, format_traceback
 
 COMMAND_MODULES = (init, importing, sources, glossary, reviewing, drafting, rendering, build)
 
@@ -40,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="content root holding source/, translations/ and glossary.csv (default: .)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    parser.add_argument(
+        "--debug", action="store_true", help="print the Python traceback of an error (for bug reports)"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in COMMAND_MODULES:
         module.register(subparsers)
@@ -59,12 +64,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.handler(args, ctx)
     except WorkflowError as exc:
+        if args.debug:
+            err.print(format_traceback(exc), markup=False, highlight=False)
         err.print(f"workflow.py: error: {exc.render(relative_to=Path.cwd())}", markup=False)
         return EXIT_ERROR
     except KeyboardInterrupt:
         err.print("workflow.py: interrupted; files already written are complete", markup=False)
         return 130
+    except Exception as exc:  # the last resort: one line, never a bare traceback
+        if args.debug:
+            err.print(format_traceback(exc), markup=False, highlight=False)
+        err.print(
+            f"workflow.py: error: {describe(exc, command_name(args), relative_to=Path.cwd())}", markup=False
+        )
+        return EXIT_ERROR
     return code if code is not None else EXIT_OK
+
+
+def command_name(args: argparse.Namespace) -> str:
+    """``extract``, ``models install``, ``glossary check``: what the user ran."""
+    action = getattr(args, "models_command", None) or getattr(args, "glossary_command", None)
+    return f"{args.command} {action}" if action else str(args.command)
 
 
 if __name__ == "__main__":

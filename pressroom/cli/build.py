@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import EXIT_OK, EXIT_REVIEW_FAILED, Context
+from .common import EXIT_OK, EXIT_REVIEW_FAILED, Context, add_articles
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -25,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "when review finds error-level problems."
         ),
     )
-    parser.add_argument("articles", nargs="*", metavar="ARTICLE", help="article slugs (default: all)")
+    add_articles(parser)
     parser.add_argument(
         "--drafts", action="store_true", help="render unreviewed translations too, marked as drafts"
     )

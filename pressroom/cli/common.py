@@ -1,12 +1,14 @@
-"""Shared CLI plumbing: exit codes and the per-run context handed to handlers."""
+"""Shared CLI plumbing: exit codes, the per-run context handed to handlers, argument types."""
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
 
+from ..errors import WorkflowError
 from ..project import Project, load_project
 
 EXIT_OK = 0
@@ -26,10 +28,49 @@ class Context:
 
     @property
     def project(self) -> Project:
-        """The loaded project, read once on first use."""
+        """The loaded project, read once on first use; leftovers of killed runs are removed."""
         if self._project is None:
             self._project = load_project(self.project_dir)
+            self._remove_stale_temporaries(self._project)
         return self._project
+
+    def _remove_stale_temporaries(self, project: Project) -> None:
+        from ..fsio import remove_stale_temporaries
+
+        removed = remove_stale_temporaries([project.root]) + remove_stale_temporaries(
+            [project.source_dir, project.translations_dir, project.build_dir, project.root / ".cache"],
+            recursive=True,
+        )
+        if removed:
+            noun = "file" if len(removed) == 1 else "files"
+            self.warn(f"removed {len(removed)} temporary {noun} left by an interrupted run")
 
     def warn(self, message: str) -> None:
         self.err.print(f"workflow.py: warning: {message}", markup=False)
+
+
+def article_slug(value: str) -> str:
+    """argparse type of an ARTICLE argument: a slug, never a path (``../../outside/x``)."""
+    from ..source import check_slug
+
+    try:
+        return check_slug(value, allow_reserved=True)
+    except WorkflowError as exc:
+        raise argparse.ArgumentTypeError(exc.render()) from exc
+
+
+def add_articles(parser: argparse.ArgumentParser, help_text: str = "article slugs (default: all)") -> None:
+    """The ``ARTICLE ...`` positional every command that works on articles takes, checked alike."""
+    parser.add_argument("articles", nargs="*", type=article_slug, metavar="ARTICLE", help=help_text)
+
+
+def package_name(value: str) -> str:
+    """argparse type of an installed package NAME: one folder name, nothing that leaves the folder."""
+    from ..config import PACKAGE_NAME
+
+    if not PACKAGE_NAME.fullmatch(value) or ".." in value:
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        raise argparse.ArgumentTypeError(
+            f"invalid package name {shown!r} (hint: a name as `models list` shows it)"
+        )
+    return value

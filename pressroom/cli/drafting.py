@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from .common import EXIT_ERROR, EXIT_OK, Context
+from .common import EXIT_ERROR, EXIT_OK, Context, add_articles, package_name
 
 if TYPE_CHECKING:
     from ..models import TranslateSettings
@@ -36,7 +36,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     install.set_defaults(handler=run_install)
     remove = actions.add_parser("remove", help="uninstall a package")
-    remove.add_argument("name", metavar="NAME", help="package folder name, as `models list` shows it")
+    remove.add_argument(
+        "name", type=package_name, metavar="NAME", help="package folder name, as `models list` shows it"
+    )
     remove.set_defaults(handler=run_remove)
     doctor = actions.add_parser("doctor", help="which package drafts each language, and what is missing")
     doctor.add_argument("--lang", action="append", metavar="L", help="only this language (repeatable)")
@@ -64,7 +66,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "with the configured translation packages. Drafts are fuzzy and carry provenance; "
         "human translations are never changed.",
     )
-    translate.add_argument("articles", nargs="*", metavar="ARTICLE", help="article slugs (default: all)")
+    add_articles(translate)
     translate.add_argument("--lang", action="append", metavar="L", help="only this language (repeatable)")
     translate.add_argument(
         "--refresh-drafts",

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from .common import EXIT_ERROR, EXIT_OK, Context
+from .common import EXIT_ERROR, EXIT_OK, Context, add_articles
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "not covered by glossary.csv, most frequent first."
         ),
     )
-    suggest.add_argument("articles", nargs="*", metavar="ARTICLE", help="article slugs (default: all)")
+    add_articles(suggest)
     suggest.add_argument("--json", action="store_true", help="machine-readable output")
     suggest.add_argument(
         "--min-count", type=int, default=1, metavar="N", help="only names seen N times or more"

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .common import EXIT_ERROR, EXIT_OK, Context
+from .common import EXIT_ERROR, EXIT_OK, Context, add_articles
 
 if TYPE_CHECKING:
     from ..rendering import RenderReport
@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "the build folder. Unchanged outputs are not redone."
         ),
     )
-    parser.add_argument("articles", nargs="*", metavar="ARTICLE", help="article slugs (default: all)")
+    add_articles(parser)
     parser.add_argument(
         "--lang",
         action="append",

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .common import EXIT_OK, EXIT_REVIEW_FAILED, Context
+from .common import EXIT_OK, EXIT_REVIEW_FAILED, Context, add_articles
 
 if TYPE_CHECKING:
     from ..model import Finding
@@ -25,9 +25,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "check for one entry with a translator comment '# noqa: CODE'."
         ),
     )
-    review.add_argument(
-        "articles", nargs="*", metavar="ARTICLE", help="article slugs (default: all catalogs)"
-    )
+    add_articles(review, "article slugs (default: all catalogs)")
     review.add_argument("--lang", action="append", metavar="L", help="only this language (repeatable)")
     review.add_argument(
         "--format", choices=("text", "json", "html"), default="text", help="report format (default: text)"

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from .common import EXIT_OK, Context
+from .common import EXIT_OK, Context, add_articles
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "ones become obsolete (#~); nothing a translator wrote is lost."
         ),
     )
-    extract.add_argument("articles", nargs="*", metavar="ARTICLE", help="article slugs (default: all)")
+    add_articles(extract)
     extract.add_argument("--prune", action="store_true", help="remove obsolete (#~) entries")
     extract.add_argument(
         "--force", action="store_true", help="re-read every article even if nothing changed since last run"
@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="how far each article's translation is, per language",
         description="Entries and words translated, fuzzy (by reason), untranslated and obsolete.",
     )
-    status.add_argument("articles", nargs="*", metavar="ARTICLE", help="article slugs (default: all)")
+    add_articles(status)
     status.add_argument("--lang", action="append", metavar="L", help="only this language (repeatable)")
     status.add_argument("--json", action="store_true", help="machine-readable output (see docs/catalogs.md)")
     status.set_defaults(handler=run_status)
