@@ -19,10 +19,10 @@ import datetime
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .config import CONFIG_NAME
 from .errors import ConfigError, SourceError
@@ -182,31 +182,103 @@ def join_split_paragraphs(body: str) -> str:
     return "\n".join(lines)
 
 
+def _without(text: str, positions: Sequence[int], offset: int = 0) -> str:
+    """``text`` minus the characters at ``positions`` (absolute; ``text`` starts at ``offset``)."""
+    parts = []
+    previous = 0
+    for position in sorted(positions):
+        parts.append(text[previous : position - offset])
+        previous = position - offset + 1
+    parts.append(text[previous:])
+    return "".join(parts)
+
+
+def _keep_passing(groups: Sequence[Sequence[int]], passes: Callable[[list[int]], bool]) -> list[int]:
+    """The positions of the groups that may go together, bisecting the groups that fail.
+
+    All groups are tried at once; a failing run of groups is split in halves until
+    single groups fail alone. ``passes`` is called O(f log n) times for f failures
+    among n groups, once when nothing fails.
+    """
+    accepted: list[int] = []
+
+    def attempt(chunk: Sequence[Sequence[int]]) -> None:
+        nonlocal accepted
+        trial = accepted + [position for group in chunk for position in group]
+        if passes(trial):
+            accepted = trial
+        elif len(chunk) > 1:
+            middle = len(chunk) // 2
+            attempt(chunk[:middle])
+            attempt(chunk[middle:])
+
+    if groups:
+        attempt(groups)
+    return accepted
+
+
 def drop_needless_escapes(body: str) -> str:
     """Remove backslash escapes the rendered HTML does not need (``US\\$60`` -> ``US$60``).
 
     An escape goes only when removing it leaves ``render(body)`` unchanged; escapes of
     characters that open inline markup (``*``, ``_``, ``[`` ...) are always kept.
+
+    Linear in the body: escapes are tried block by block (each top-level block
+    rendered alone, with the document's link reference definitions), all of a
+    block's at once and bisected only where one is needed; one render of the whole
+    result confirms it, and should a removal change a neighbouring block after all,
+    that block keeps its escapes. Escapes outside any block (in a link reference
+    definition) stay.
     """
     candidates = [m.start() for m in _ESCAPE.finditer(body) if m.group(1) not in _KEEP_ESCAPED]
     # finditer skips the character after a match, so "\\\\$" is read as an escaped backslash.
     if not candidates:
         return body
-    expected = _render(body)
+    md = _parser()
+    env: dict[str, Any] = {}
+    expected = md.renderer.render(md.parse(body, env), md.options, env)
+    references = dict(env.get("references", {}))
 
-    def without(positions: Sequence[int]) -> str:
-        drop = set(positions)
-        return "".join(ch for i, ch in enumerate(body) if i not in drop)
+    def render_alone(text: str) -> str:
+        local: dict[str, Any] = {"references": dict(references)}
+        return str(md.renderer.render(md.parse(text, local), md.options, local))
 
-    everything = without(candidates)
-    if _render(everything) == expected:
-        return everything
-    kept: list[int] = []
-    for position in candidates:
-        trial = [*kept, position]
-        if _render(without(trial)) == expected:
-            kept = trial
-    return without(kept)
+    line_starts = [0]
+    for index, char in enumerate(body):
+        if char == "\n":
+            line_starts.append(index + 1)
+    line_starts.append(len(body) + 1)
+    spans = [
+        (line_starts[t.map[0]], line_starts[t.map[1]] - 1 if t.map[1] < len(line_starts) - 1 else len(body))
+        for t in md.parse(body, {"references": dict(references)})
+        if t.level == 0 and t.nesting != -1 and t.map is not None
+    ]
+    groups: list[list[int]] = []
+    ordered = iter(candidates)
+    pending = next(ordered, None)
+    for start, end in spans:
+        while pending is not None and pending < start:
+            pending = next(ordered, None)  # not inside a block: keep it
+        inside = []
+        while pending is not None and pending < end:
+            inside.append(pending)
+            pending = next(ordered, None)
+        if not inside:
+            continue
+        text = body[start:end]
+        wanted = render_alone(text)
+
+        def same(positions: list[int], text: str = text, start: int = start, wanted: str = wanted) -> bool:
+            return render_alone(_without(text, positions, start)) == wanted
+
+        kept = _keep_passing([[p] for p in inside], same)
+        if kept:
+            groups.append(kept)
+    result = _without(body, [p for group in groups for p in group])
+    if _render(result) == expected:
+        return result
+    chosen = _keep_passing(groups, lambda positions: _render(_without(body, positions)) == expected)
+    return _without(body, chosen)
 
 
 def _check_usable(text: str, raw_path: Path) -> None:

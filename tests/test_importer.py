@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,8 @@ from markdown_it import MarkdownIt
 from pressroom import fsio
 from pressroom.errors import ConfigError, SourceError
 from pressroom.importer import (
+    _keep_passing,
+    convert_export,
     drop_needless_escapes,
     import_export,
     join_split_paragraphs,
@@ -300,3 +303,65 @@ def test_cli_import(run_cli: Callable[..., Any], empty_project: Path) -> None:
     result = run_cli("--project", empty_project, "import", empty_project / "missing.txt")
     assert result.code == 1
     assert "missing.txt" in result.err
+
+
+# --------------------------------------------------------------------------- size and time
+
+
+def long_export(paragraphs: int) -> str:
+    """An export with escapes in every paragraph, a tenth of which must stay."""
+    body = []
+    for i in range(paragraphs):
+        text = f"Paragraph {i}: miners earn US\\$60 a month \\(or less\\) at 10\\% interest."
+        body.append("\\- " + text if i % 10 == 0 else text)
+    return "# A long article for timing\n\n**Jane Doe**\n\n12 January 2021\n\n" + "\n\n".join(body) + "\n"
+
+
+def test_escapes_are_checked_block_by_block_with_the_documents_references() -> None:
+    body = (
+        "See [the report][r] for US\\$60.\n\n\\- not a list, 5\\% off\n\n"
+        '> quoted \\# and US\\$5\n\n[r]: /report "title \\$"\n\n1\\. not a list either\n'
+    )
+    result = drop_needless_escapes(body)
+    assert MD.render(result) == MD.render(body)
+    assert result == (
+        "See [the report][r] for US$60.\n\n\\- not a list, 5% off\n\n"
+        '> quoted # and US$5\n\n[r]: /report "title \\$"\n\n1\\. not a list either\n'
+    )
+
+
+def test_keep_passing_bisects_only_the_failures() -> None:
+    calls: list[list[int]] = []
+
+    def passes(positions: list[int]) -> bool:
+        calls.append(positions)
+        return 7 not in positions and 30 not in positions
+
+    groups = [[n] for n in range(64)]
+    assert _keep_passing(groups, passes) == [n for n in range(64) if n not in (7, 30)]
+    assert len(calls) < 30  # 2 failures among 64: about 2 log2(64) tries, not 64
+
+
+def test_import_is_linear_in_the_export() -> None:
+    """400 paragraphs took 20 s and 3,000 never finished when each escape re-rendered the document."""
+    timings = {}
+    for paragraphs in (1000, 3000):
+        text = long_export(paragraphs)
+        started = time.perf_counter()
+        article, _slug = convert_export(text, Path("raw.txt"))
+        timings[paragraphs] = time.perf_counter() - started
+        assert article.count("US$60") == paragraphs and article.count("\\- ") == paragraphs // 10
+    assert timings[3000] < 20
+    # Three times the input: about three times the work (quadratic would be nine).
+    assert timings[3000] < 6 * timings[1000] + 0.5, timings
+
+
+def test_cli_imports_a_3000_paragraph_export_in_seconds(
+    run_cli: Callable[..., Any], empty_project: Path, tmp_path: Path
+) -> None:
+    raw = export(tmp_path, long_export(3000))
+    started = time.perf_counter()
+    result = run_cli("--project", empty_project, "import", raw, "--slug", "long")
+    assert result.code == 0, result.err
+    assert time.perf_counter() - started < 20
+    assert read_article(empty_project / "source" / "long.md").body.count("\n\n") >= 2999
