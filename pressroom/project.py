@@ -173,7 +173,9 @@ def load_project(root: Path | str = ".") -> Project:
 
 
 def _kind_error(path: Path, error: type[WorkflowError], expected: str, hint: str) -> WorkflowError:
-    return error(f"is a {'directory' if path.is_dir() else 'file'}, expected {expected}", path=path, hint=hint)
+    return error(
+        f"is a {'directory' if path.is_dir() else 'file'}, expected {expected}", path=path, hint=hint
+    )
 
 
 def check_layout(project: Project) -> None:

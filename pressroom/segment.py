@@ -198,9 +198,15 @@ class _Inline:
     cell: int = -1
 
 
-def _units(body: str, first_line: int) -> tuple[list[_Unit], list[_Inline]]:
+def _units(body: str, first_line: int, path: Path | None = None) -> tuple[list[_Unit], list[_Inline]]:
+    from .source import lost_nesting_line, nesting_error
+
     md = markdown_parser()
     tokens = md.parse(body)
+    max_nesting = int(md.options["maxNesting"])
+    lost = lost_nesting_line(tokens, max_nesting, body.split("\n"))
+    if lost is not None:  # never drop text silently: the catalog would lack it
+        raise nesting_error(first_line + lost, path, max_nesting)
     units: list[_Unit] = []
     inlines: list[_Inline] = []
     stack: list[str] = []
@@ -265,9 +271,12 @@ def _normalize(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
 
 
-def iter_body_segments(body: str, *, first_line: int = 1) -> list[Segment]:
-    """The translatable units of a CommonMark body; ``first_line`` is the body's line in its file."""
-    return [unit.segment for unit in _units(_normalize(body), first_line)[0]]
+def iter_body_segments(body: str, *, first_line: int = 1, path: Path | None = None) -> list[Segment]:
+    """The translatable units of a CommonMark body; ``first_line`` is the body's line in its file.
+
+    A body nested deeper than the parser goes raises ``SourceError`` (``path``, line).
+    """
+    return [unit.segment for unit in _units(_normalize(body), first_line, path)[0]]
 
 
 def iter_segments(article: Article) -> list[Segment]:
@@ -281,7 +290,7 @@ def iter_segments(article: Article) -> list[Segment]:
         Segment(kind=SegmentKind.TITLE, text=article.title, context="title", line=1),
         Segment(kind=SegmentKind.BYLINE, text=article.author, context="byline", line=1),
     ]
-    return head + iter_body_segments(article.body, first_line=article.body_line)
+    return head + iter_body_segments(article.body, first_line=article.body_line, path=article.path)
 
 
 # -- putting translations back ------------------------------------------------------------
@@ -538,7 +547,7 @@ def translate_body(body: str, translate: Translate, *, first_line: int = 1, path
 
     text = _normalize(body)
     lines = text.split("\n")
-    units, inlines = _units(text, first_line)
+    units, inlines = _units(text, first_line, path)
     chosen: list[tuple[_Unit, str]] = []
     for unit in units:
         new = translate(unit.segment)
@@ -570,7 +579,7 @@ def translate_body(body: str, translate: Translate, *, first_line: int = 1, path
             ) from exc
         result = "\n".join(new_lines)
         want = [(i.shape, _normal(expected.get((id(i.block), i.cell), i.content))) for i in inlines]
-        got = [(i.shape, _normal(i.content)) for i in _units(result, first_line)[1]]
+        got = [(i.shape, _normal(i.content)) for i in _units(result, first_line, path)[1]]
         broken = next((n for n, pair in enumerate(zip(want, got, strict=False)) if pair[0] != pair[1]), None)
         if broken is None and len(want) == len(got):
             return result

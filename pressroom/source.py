@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -29,6 +30,9 @@ from .errors import SourceError
 from .fsio import read_text
 from .model import Article
 from .project import Project
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 """What a slug may look like: lowercase ASCII words joined by single hyphens."""
@@ -43,6 +47,10 @@ DEFAULT_LANGUAGE = "en"
 DELIMITER = "---"
 
 _DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CONTAINER_PREFIX = re.compile(r"^[ \t>*+\-0-9.)]+", re.MULTILINE)
+_DEEP_PREFIX_COLUMNS = 12
+"""A line must start with this many columns of quote and list markers or indentation
+before blocks can nest as deep as the parser's limit (each level takes a column or two)."""
 _LANGUAGE_PATTERN = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 _FRONT_MATTER_HINT = "start the file with '---', one 'key: value' line per field, then '---'"
 
@@ -220,16 +228,64 @@ def parse_article(text: str, path: Path) -> Article:
                 line=line_of("language"),
                 hint="write a code such as 'en'",
             )
+    body = "".join(lines[end + 1 :])
+    check_nesting(body, path=path, first_line=end + 2)
     return Article(
         slug=slug,
         title=title,
         author=author,
         date=date,
         language=language,
-        body="".join(lines[end + 1 :]),
+        body=body,
         body_line=end + 2,
         path=path,
     )
+
+
+def lost_nesting_line(tokens: Sequence[Token], max_nesting: int, lines: Sequence[str]) -> int | None:
+    """0-based body line of the first quote or list item whose content the parser dropped.
+
+    markdown-it stops parsing blocks ``max_nesting`` levels deep (20 for CommonMark:
+    19 quotes or 9 lists inside each other) and silently drops what is deeper. A
+    container at the last level that comes out empty though its lines hold text lost it.
+    """
+    for index, token in enumerate(tokens):
+        if token.type not in ("blockquote_open", "list_item_open") or token.level + 1 < max_nesting:
+            continue
+        if token.map is None or tokens[index + 1].nesting != -1:
+            continue
+        if any(ch.isalnum() for line in lines[token.map[0] : token.map[1]] for ch in line):
+            return token.map[0]
+    return None
+
+
+def nesting_error(line: int, path: Path | None, max_nesting: int) -> SourceError:
+    return SourceError(
+        "block quotes and lists nested too deeply here: the Markdown parser stops at "
+        f"{max_nesting} levels and would drop this text",
+        path=path,
+        line=line,
+        hint=f"nest at most {max_nesting - 1} quotes or {max_nesting // 2 - 1} lists inside each other",
+    )
+
+
+def check_nesting(body: str, *, path: Path | None = None, first_line: int = 1) -> None:
+    """Refuse a body nested deeper than the Markdown parser goes: its text would vanish
+    from catalog, HTML and PDF without a word. Cheap for ordinary articles: only a body
+    with a deep run of quote and list markers at a line start is parsed here."""
+    deep = any(
+        len(found.group().expandtabs(4)) >= _DEEP_PREFIX_COLUMNS for found in _CONTAINER_PREFIX.finditer(body)
+    )
+    if not deep:
+        return
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark")
+    max_nesting = int(md.options["maxNesting"])
+    text = body.replace("\r\n", "\n").replace("\r", "\n")
+    line = lost_nesting_line(md.parse(text), max_nesting, text.split("\n"))
+    if line is not None:
+        raise nesting_error(first_line + line, path, max_nesting)
 
 
 def read_article(path: Path) -> Article:

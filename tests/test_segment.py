@@ -317,3 +317,47 @@ def test_empty_body() -> None:
     keep: Callable[[Segment], str | None] = lambda s: None  # noqa: E731
     assert translate_body("", keep) == ""
     assert iter_body_segments("") == []
+
+
+# --------------------------------------------------------------------------- nesting limits
+
+
+def _nested_list(depth: int) -> str:
+    return "".join("  " * level + f"- item {level}\n" for level in range(depth))
+
+
+@pytest.mark.parametrize(
+    ("body", "deepest"),
+    [(_nested_list(9), "item 8"), ("> " * 19 + "deep quote\n", "deep quote")],
+    ids=["lists-9-deep", "quotes-19-deep"],
+)
+def test_nesting_up_to_the_parsers_limit_keeps_every_word(body: str, deepest: str) -> None:
+    assert iter_body_segments(body)[-1].text == deepest
+
+
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        (_nested_list(10), 10),
+        ("> " * 20 + "deep quote\n", 1),
+        ("Intro.\n\n" + ">" * 30 + " deeper still\n", 3),
+        ("- " * 12 + "one line of markers\n", 1),
+    ],
+    ids=["lists-10-deep", "quotes-20-deep", "quotes-30-deep", "lists-on-one-line"],
+)
+def test_nesting_past_the_limit_is_refused_not_dropped(tmp_path: Path, body: str, line: int) -> None:
+    """markdown-it drops blocks nested 20 levels deep without a word; we say so instead."""
+    path = tmp_path / "deep.md"
+    path.write_text(
+        f'---\ntitle: "Deep"\nauthor: A\ndate: 2021-01-12\nslug: deep\n---\n{body}', encoding="utf-8"
+    )
+    body_line = 7
+    for call in (
+        lambda: read_article(path),
+        lambda: iter_body_segments(body, first_line=body_line, path=path),
+        lambda: translate_body(body, lambda segment: None, first_line=body_line, path=path),
+    ):
+        with pytest.raises(SourceError) as info:
+            call()
+        assert info.value.render().startswith(f"{path}:{body_line + line - 1}: ")
+        assert "nested too deeply" in str(info.value)
