@@ -10,6 +10,7 @@ target language, translated and reviewed like any article; at render time a
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -167,23 +168,61 @@ def update_site_catalogs(project: Project, langs: list[str] | None = None) -> li
     return changed
 
 
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+class SiteText(str):
+    """A site string: text, escaped wherever it meets HTML.
+
+    jinja2's new-style ``_()`` wraps what gettext returns in ``Markup`` (marking it
+    safe) before formatting; ``Markup`` takes ``__html__`` when an object has one,
+    so this string arrives escaped and a translator's ``<script>`` is shown, never
+    run. As a plain ``str`` it is the text itself (for CSS strings, messages).
+    """
+
+    __slots__ = ()
+
+    def __html__(self) -> str:
+        from markupsafe import escape
+
+        return str(escape(str(self)))
+
+
+def _formats_like(msgid: str, msgstr: str) -> bool:
+    """Whether jinja2 can format ``msgstr`` as it formats ``msgid`` (new-style gettext
+    always applies ``%``): same placeholders, no stray ``%``."""
+    names = set(_PLACEHOLDER.findall(msgid))
+    if set(_PLACEHOLDER.findall(msgstr)) - names or "%" in re.sub(r"%%|%\(\w+\)s", "", msgstr):
+        return False
+    try:
+        msgstr % {name: "" for name in names}
+    except (KeyError, ValueError, TypeError):
+        return False
+    return True
+
+
 class SiteTranslations:
     """The gettext interface jinja2's i18n extension calls, over one catalog's messages.
 
-    Untranslated strings fall back to English, as gettext does.
+    Untranslated strings fall back to English, as gettext does; so does a translation
+    whose ``%(name)s`` placeholders or ``%`` signs would break formatting at render
+    time (review reports it). Every string returned is a :class:`SiteText`, escaped
+    in HTML like any other translated text.
     """
 
     def __init__(self, messages: Mapping[tuple[str | None, str], str]) -> None:
-        self._messages = dict(messages)
+        self._messages = {
+            key: msgstr for key, msgstr in messages.items() if msgstr and _formats_like(key[1], msgstr)
+        }
 
     def gettext(self, message: str) -> str:
-        return self._messages.get((None, message)) or message
+        return SiteText(self._messages.get((None, message)) or message)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.gettext(singular) if n == 1 else self.gettext(plural)
 
     def pgettext(self, context: str, message: str) -> str:
-        return self._messages.get((context, message)) or message
+        return SiteText(self._messages.get((context, message)) or message)
 
     def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
         return self.pgettext(context, singular if n == 1 else plural)

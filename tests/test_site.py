@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import REPO
@@ -71,3 +74,105 @@ def test_new_template_string_arrives_untranslated(tmp_path: Path) -> None:
     assert entry is not None and entry.msgstr == ""
     kept = po.find("Translated from English")
     assert kept is not None and kept.msgstr == "انگریزی سے ترجمہ"
+
+
+# --------------------------------------------------------------------------- hostile site strings
+
+PAYLOAD = (
+    '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
+    '"\'><svg onload=alert(3)><a href="javascript:alert(4)">x</a>'
+)
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+class _Dom(HTMLParser):
+    """Elements, attributes and text of a page, for what a payload could have injected."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attrs += [(name, value or "") for name, value in attrs]
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _assert_inert(html: str, where: str) -> None:
+    dom = _Dom()
+    dom.feed(html)
+    assert not {"script", "svg", "iframe", "object", "embed"} & set(dom.tags), where
+    assert not [name for name, _value in dom.attrs if name.startswith("on")], where
+    assert not [value for name, value in dom.attrs if name == "src" and value == "x"], where
+    urls = [value.strip().lower() for name, value in dom.attrs if name in ("href", "src", "action")]
+    assert not [url for url in urls if url.startswith("javascript:")], where
+    # ... and the payload is there, as text: the site strings were rendered.
+    assert "window.__pwned=1" in "".join(dom.text), where
+
+
+def _hostile_site_catalogs(root: Path) -> None:
+    """Every site string of every language replaced by a payload, reviewed (not fuzzy)."""
+    import polib
+
+    for lang in LANGS:
+        path = root / "translations" / lang / f"{SITE_SLUG}.po"
+        po = polib.pofile(str(path), wrapwidth=79)
+        for entry in po:
+            if not entry.obsolete:
+                entry.msgstr = PAYLOAD + (" %(link)s" if "%(link)s" in entry.msgid else "")
+                entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
+                entry.tcomment = ""
+        path.write_text(str(po) + "\n", encoding="utf-8")
+
+
+def test_hostile_site_strings_are_inert_in_every_page(
+    sample_project: Path, run_cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    """A translator's <script> or <img onerror> in site.po is text in every page (issue 17)."""
+    _hostile_site_catalogs(sample_project)
+    result = run_cli("--project", sample_project, "render", "--format", "html", "--drafts")
+    assert result.code == 0, result.err
+    pages = sorted(p for lang in LANGS for p in (sample_project / "build" / lang).glob("*.html"))
+    assert len(pages) == 3 * len(LANGS)  # article, bilingual edition, index
+    for page in pages:
+        _assert_inert(page.read_text("utf-8"), str(page))
+    if not CHROMIUM.exists():
+        pytest.skip("chromium is installed by dev.sh")
+    # What a browser builds from them: one page of each kind, in each language.
+    kinds = ["index.html", "pakistan-hazara-miners.html", "pakistan-hazara-miners.bilingual.html"]
+    for lang, kind in zip(LANGS, kinds, strict=True):
+        page = sample_project / "build" / lang / kind
+        dumped = subprocess.run(
+            [
+                str(CHROMIUM),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--no-first-run",
+                f"--user-data-dir={tmp_path / 'profile'}",
+                "--dump-dom",
+                page.as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=90,
+        )
+        _assert_inert(dumped.stdout, f"{lang}/{kind} in chromium")
+
+
+def test_site_strings_that_would_break_formatting_fall_back_to_english() -> None:
+    link = "To contact us visit: %(link)s"
+    site = SiteTranslations(
+        {(None, link): "ہم سے رابطہ: %(url)s", (None, "Articles"): "100% مضامین", (None, "Site"): "سائٹ %%"}
+    )
+    assert site.gettext(link) == link
+    assert site.gettext("Articles") == "Articles"
+    assert site.gettext("Site") == "سائٹ %%"
+    assert site.gettext("Site").__html__() == "سائٹ %%"
+    assert SiteTranslations({(None, "A"): "<b>"}).gettext("A").__html__() == "&lt;b&gt;"
