@@ -59,6 +59,16 @@ def article_slug(value: str) -> str:
         raise argparse.ArgumentTypeError(exc.render()) from exc
 
 
+def new_article_slug(value: str) -> str:
+    """argparse type of ``import --slug``: a slug a new article may take (``site`` is reserved)."""
+    from ..source import check_slug
+
+    try:
+        return check_slug(value)
+    except WorkflowError as exc:
+        raise argparse.ArgumentTypeError(exc.render()) from exc
+
+
 def add_articles(parser: argparse.ArgumentParser, help_text: str = "article slugs (default: all)") -> None:
     """The ``ARTICLE ...`` positional every command that works on articles takes, checked alike."""
     parser.add_argument("articles", nargs="*", type=article_slug, metavar="ARTICLE", help=help_text)
@@ -71,6 +81,6 @@ def package_name(value: str) -> str:
     if not PACKAGE_NAME.fullmatch(value) or ".." in value:
         shown = value if len(value) <= 60 else value[:57] + "..."
         raise argparse.ArgumentTypeError(
-            f"invalid package name {shown!r} (hint: a name as `models list` shows it)"
+            f"invalid package name {shown!r} (hint: a folder name as `models list` shows it)"
         )
     return value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import EXIT_OK, Context
+from .common import EXIT_OK, Context, new_article_slug
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -20,7 +20,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("file", type=Path, metavar="FILE", help="the raw export (UTF-8 Markdown text)")
     parser.add_argument(
-        "--slug", help="file and URL name, e.g. pakistan-hazara-miners (default: from the headline)"
+        "--slug",
+        type=new_article_slug,
+        help="file and URL name, e.g. pakistan-hazara-miners (default: from the headline)",
     )
     parser.add_argument(
         "--force", action="store_true", help="overwrite an existing source article with different content"
