@@ -250,7 +250,7 @@ class Text(Rule):
         return self.what
 
     def check(self, value: object, keys: tuple[str, ...], ctx: Context) -> None:
-        if not isinstance(value, str):
+        if not isinstance(value, str) or "\0" in value:
             raise self.fail(value, keys)
         if not value:
             if self.empty or "" in self.choices:
@@ -349,8 +349,10 @@ def confine(root: Path, value: str, keys: Sequence[str]) -> Path:
     path = root / relative
     try:
         inside = path.resolve().is_relative_to(root.resolve())
-    except (OSError, RuntimeError):  # a symlink loop
-        inside = False
+    except (OSError, RuntimeError) as exc:  # a symlink loop
+        raise _Invalid(
+            keys, f"{_name(keys)} = {_shown(value)} cannot be followed: {exc}", "fix or remove the link"
+        ) from exc
     if not inside:
         raise _Invalid(
             keys,

@@ -35,7 +35,7 @@ class WorkflowError(Exception):
         if relative_to is not None:
             try:
                 path = path.resolve().relative_to(relative_to.resolve())
-            except ValueError:
+            except (ValueError, OSError, RuntimeError):  # outside, or a symlink loop
                 pass
         return f"{path}:{self.line}" if self.line is not None else str(path)
 

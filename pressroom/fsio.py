@@ -94,6 +94,10 @@ def atomic_copy(source: Path, target: Path) -> bool:
     return atomic_write(target, read_bytes(source))
 
 
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower()
+
+
 def read_bytes(
     path: Path, *, error: type[WorkflowError] = WorkflowError, max_bytes: int = MAX_TEXT_BYTES
 ) -> bytes:
@@ -109,8 +113,8 @@ def read_bytes(
         raise error("no such file", path=path, hint="check the path") from exc
     except NotADirectoryError as exc:
         raise error("a folder on this path is a file", path=path, hint="check the path") from exc
-    except OSError as exc:
-        raise error(f"cannot read: {exc.strerror or exc}", path=path) from exc
+    except OSError as exc:  # a symlink loop, permissions
+        raise error(f"cannot read: {_reason(exc)}", path=path, hint="check the file and its links") from exc
     if stat.S_ISDIR(info.st_mode):
         raise error("is a directory, expected a file", path=path, hint="move the folder away")
     if not stat.S_ISREG(info.st_mode):
@@ -125,7 +129,7 @@ def read_bytes(
         with path.open("rb") as handle:
             raw = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise error(f"cannot read: {exc.strerror or exc}", path=path) from exc
+        raise error(f"cannot read: {_reason(exc)}", path=path, hint="check the file's permissions") from exc
     if len(raw) > max_bytes:  # grew while we looked
         raise error(f"is more than the {max_bytes:,}-byte limit", path=path, hint="split the file")
     return raw

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -117,7 +118,7 @@ class Project:
         """``path`` relative to the project root when inside it, for messages and references."""
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):  # outside, or a symlink loop
             return str(path)
 
 
@@ -130,7 +131,8 @@ def load_project(root: Path | str = ".") -> Project:
     """
     root = Path(root)
     if not root.is_dir():
-        raise ConfigError("project folder does not exist", path=root, hint="pass --project DIR")
+        what = "is not a folder" if root.exists() else "project folder does not exist"
+        raise ConfigError(what, path=root, hint="pass --project DIR")
     defaults = tomllib.loads(resources.files("pressroom").joinpath("defaults.toml").read_text("utf-8"))
     config = defaults
     config_path = root / CONFIG_NAME
@@ -181,9 +183,11 @@ def _kind_error(path: Path, error: type[WorkflowError], expected: str, hint: str
 def check_layout(project: Project) -> None:
     """Folders where the project keeps folders, files where it keeps files.
 
-    A file named like a language folder, or a folder named like a catalog or a
-    source article, is reported here, once, instead of as an ``OSError`` deep inside
-    whichever stage trips on it first. Missing folders are fine (commands create them).
+    A file named like a language folder, or a folder, pipe or symlink loop named like
+    a catalog or a source article, is reported here, once, instead of as an ``OSError``
+    (or a read that blocks forever) deep inside whichever stage trips on it first; so
+    is a catalog or article that links out of the project. Missing folders are fine
+    (commands create them).
     """
     folders: list[tuple[Path, type[WorkflowError], str]] = [
         (project.source_dir, SourceError, "the source articles"),
@@ -203,16 +207,39 @@ def check_layout(project: Project) -> None:
         (project.templates_dir, ".pot", CatalogError),
     ]
     files += [(project.translations_dir / code, ".po", CatalogError) for code in project.targets]
+    root = Path(os.path.realpath(project.root))
     for folder, suffix, error in files:
         try:
             entries = list(os.scandir(folder))
         except OSError:
             continue
         for entry in entries:
-            if entry.name.endswith(suffix) and not entry.name.startswith(".") and entry.is_dir():
+            if not entry.name.endswith(suffix) or entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                mode = entry.stat().st_mode
+            except OSError as exc:  # a dangling link or a symlink loop
+                if not entry.is_symlink() or os.path.lexists(os.path.realpath(path)):
+                    raise error(
+                        f"cannot be read: {(exc.strerror or str(exc)).lower()}",
+                        path=path,
+                        hint="fix or remove the link",
+                    ) from exc
+                continue  # dangling: read as missing, like any absent file
+            if entry.is_symlink() and not Path(os.path.realpath(path)).is_relative_to(root):
+                raise error(
+                    "is a symbolic link out of the project",
+                    path=path,
+                    hint="copy the file into the project instead of linking it",
+                )
+            if stat.S_ISDIR(mode):
                 raise _kind_error(
-                    Path(entry.path),
-                    error,
-                    "a file",
-                    f"a {suffix} name is kept for a file; rename the folder",
+                    path, error, "a file", f"a {suffix} name is kept for a file; rename the folder"
+                )
+            if not stat.S_ISREG(mode):
+                raise error(
+                    "is not a regular file",
+                    path=path,
+                    hint=f"a {suffix} name is kept for a text file; remove it",
                 )

@@ -121,6 +121,18 @@ def latin1_po(name: str) -> Callable[[Path], None]:
     return setup
 
 
+def link(name: str, target: str) -> Callable[[Path], None]:
+    """``name`` replaced by a symbolic link to ``target`` (relative to its folder)."""
+
+    def setup(root: Path) -> None:
+        path = root / name
+        if path.exists():
+            path.unlink()
+        os.symlink(target, path)
+
+    return setup
+
+
 def symlink_out(name: str, then: Callable[[Path], None]) -> Callable[[Path], None]:
     def setup(root: Path) -> None:
         outside = root.parent / "outside"
@@ -369,6 +381,41 @@ CASES = [
         (("status",), ("render", "--format", "html")),
         f"translations/fa/{SLUG}.po:4",
         "not valid UTF-8 (byte 0xe9)",
+    ),
+    Case(
+        "po-fifo",
+        fifo(f"translations/ur/{SLUG}.po"),
+        (("extract",), ("status",), ("render", "--format", "html")),
+        f"translations/ur/{SLUG}.po",
+        "is not a regular file",
+    ),
+    Case(
+        "source-fifo",
+        fifo(ARTICLE),
+        (("extract",), ("render", "--format", "html")),
+        ARTICLE,
+        "is not a regular file",
+    ),
+    Case(
+        "po-symlink-loop",
+        link(f"translations/ur/{SLUG}.po", f"{SLUG}.po"),
+        (("extract",), ("review",)),
+        f"translations/ur/{SLUG}.po",
+        "too many levels of symbolic links",
+    ),
+    Case(
+        "po-symlink-out",
+        link(f"translations/ur/{SLUG}.po", "/etc/hostname"),
+        (("render", "--format", "html"), ("status",)),
+        f"translations/ur/{SLUG}.po",
+        "is a symbolic link out of the project",
+    ),
+    Case(
+        "toml-symlink-loop",
+        link("workflow.toml", "workflow.toml"),
+        (("status",),),
+        "workflow.toml",
+        "too many levels",
     ),
     # -- article arguments and slugs
     *[
