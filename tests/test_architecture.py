@@ -27,7 +27,7 @@ MAX_LINES = 500
 # earlier layers and modules of its own layer (as long as nothing forms a cycle);
 # never a later layer. "pressroom" is the package's __init__ (__version__).
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("pressroom", "model", "errors", "fsio", "languages", "project", "scripts"),  # the shared core
+    ("pressroom", "model", "errors", "fsio", "config", "languages", "project", "scripts"),  # the shared core
     ("importer", "source", "segment"),
     ("catalog",),
     ("glossary",),

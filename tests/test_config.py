@@ -118,9 +118,10 @@ def test_symlink_out_of_the_project_is_refused(empty_project: Path, tmp_path: Pa
 def test_lists_agree_with_the_stages_that_use_them() -> None:
     import weasyprint.pdf
 
-    from pressroom import models, render_pdf
+    from pressroom import models
+    from pressroom.rendering import searchable
 
-    assert config.SEARCHABLE_MODES == render_pdf.SEARCHABLE_MODES
+    assert config.SEARCHABLE_MODES == searchable.SEARCHABLE_MODES
     assert config.ENGINES == models.ENGINES
     assert set(config.PDF_VARIANTS) == {"", *weasyprint.pdf.VARIANTS}
 
