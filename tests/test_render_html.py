@@ -437,3 +437,15 @@ def test_base_url_makes_hreflang_absolute_and_assets_stay_local(project_dir: Pat
     assert hreflangs["x-default"] == "https://example.org/press/en/miners.html"
     sheets = [a["href"] or "" for a in attrs_of(doc, "link", rel="stylesheet")]
     assert sheets and all(href.startswith("../css/") for href in sheets)
+
+
+def test_two_renders_at_once_both_succeed(sample_project: Path) -> None:
+    """Two processes writing the same build folder: unique temporary names, no crash."""
+    command = [sys.executable, str(REPO / "workflow.py"), "--project", str(sample_project), "-q",
+               "render", "--drafts", "--format", "html", "--force"]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    for run in runs:
+        _out, err = run.communicate(timeout=300)
+        assert run.returncode == 0, err.decode()
+    assert (sample_project / "build" / "fonts").is_dir()
+    assert not list((sample_project / "build").rglob("*.tmp"))

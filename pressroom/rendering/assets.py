@@ -8,7 +8,6 @@ Input: the plan's font faces, ``render/css/site.css`` and ``print.css``, the
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -96,8 +95,6 @@ def copy_if_changed(source: Path, target: Path) -> bool:
             return False
     except FileNotFoundError:
         pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    shutil.copyfile(source, tmp)
-    tmp.replace(target)
+    # A unique temporary name per write: two renders at once must not share one.
+    atomic_write(target, source.read_bytes(), only_if_changed=False)
     return True
