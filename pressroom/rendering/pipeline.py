@@ -29,6 +29,7 @@ from .assets import write_assets
 from .executor import Executor, executor_for
 from .fonts import check_fonts
 from .gate import BlockedEdition
+from .listings import ListingsReport, write_listings
 from .plan import (
     Plan,
     TaskPlan,
@@ -118,10 +119,15 @@ def render(
     executed, warnings = execute(
         plan, planned, manifest, executor if executor is not None else executor_for(jobs), progress
     )
+    listed = ListingsReport()
+    if "html" in formats and not slugs:  # feeds, sitemap.xml, robots.txt: never of some articles only
+        listed = write_listings(plan, manifest, rendered, whole_site=not langs)
+        write_manifest(out, manifest)
+        warnings += [warning for warning in listed.warnings if warning not in warnings]
     return RenderReport(
-        written=(*written, *executed),
-        skipped=planned.skipped,
-        removed=tuple(removed),
+        written=(*written, *executed, *listed.written),
+        skipped=(*planned.skipped, *listed.skipped),
+        removed=(*removed, *listed.removed),
         blocked=gated.blocked,
         drafts=gated.drafts,
         warnings=tuple(warnings),
