@@ -20,10 +20,10 @@ from rich.console import Console
 
 from .. import __version__
 from ..errors import WorkflowError
-from . import build, drafting, glossary, importing, init, rendering, reviewing, sources
+from . import build, drafting, glossary, importing, init, rendering, reviewing, serving, sources
 from .common import EXIT_ERROR, EXIT_OK, EXIT_USAGE, Context
 
-COMMAND_MODULES = (init, importing, sources, glossary, reviewing, drafting, rendering, build)
+COMMAND_MODULES = (init, importing, sources, glossary, reviewing, drafting, rendering, build, serving)
 
 
 def build_parser() -> argparse.ArgumentParser:
