@@ -9,7 +9,8 @@ outputs whose inputs did not change.
 
 :func:`render` runs the steps in order: plan editions (the publishing gate) ->
 write the shared assets -> plan tasks (against the manifest) -> remove pages no
-longer published -> execute the tasks -> report. Only languages whose catalogs are
+longer published -> execute the tasks -> write the listings (feeds, sitemap.xml,
+robots.txt; a run over every article only) -> report. Only languages whose catalogs are
 fully translated and reviewed are published; ``include_drafts`` renders the others
 marked as unreviewed on every page.
 """

@@ -135,7 +135,10 @@ class Watcher:
 
         def loop() -> None:
             while not self._stop.wait(interval):
-                self.refresh()
+                try:
+                    self.refresh()
+                except Exception as exc:  # a bug must not silently end the watching
+                    self.on_event(f"error: rebuild failed: {exc!r}")
 
         self._thread = threading.Thread(target=loop, name="pressroom-watcher", daemon=True)
         self._thread.start()
