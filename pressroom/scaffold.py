@@ -30,6 +30,8 @@ targets = ["ur", "fa", "si"]
 
 [render]
 # base_url = "https://news.example.org/"   # absolute links for hreflang, feeds and sitemaps
+# site_name = ""                           # og:site_name, JSON-LD publisher; default: [project] name
+# logo = "render/logo.png"                 # publisher logo in JSON-LD, og:image when an article has none
 # formats = ["html", "pdf"]
 # bilingual = true
 # page_size = "A4"

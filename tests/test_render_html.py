@@ -432,7 +432,8 @@ def test_base_url_makes_hreflang_absolute_and_assets_stay_local(project_dir: Pat
         handle.write('[render]\nbase_url = "https://example.org/press/"\n')
     render(load_project(project_dir), langs=["fa"], formats=("html",))
     doc = parse(project_dir / "build" / "fa" / "miners.html")
-    hreflangs = {a["hreflang"]: a["href"] for a in attrs_of(doc, "link", rel="alternate")}
+    links = attrs_of(doc, "link", rel="alternate")
+    hreflangs = {a["hreflang"]: a["href"] for a in links if a.get("hreflang")}
     assert hreflangs["fa"] == "https://example.org/press/fa/miners.html"
     assert hreflangs["x-default"] == "https://example.org/press/en/miners.html"
     sheets = [a["href"] or "" for a in attrs_of(doc, "link", rel="stylesheet")]

@@ -21,11 +21,11 @@ from rich.console import Console
 
 from .. import __version__
 from ..errors import WorkflowError
-from . import build, drafting, glossary, importing, init, rendering, reviewing, sources
+from . import build, drafting, glossary, importing, init, rendering, reviewing, serving, sources
 from .common import EXIT_ERROR, EXIT_OK, EXIT_USAGE, Context
 from .failure import describe, format_traceback
 
-COMMAND_MODULES = (init, importing, sources, glossary, reviewing, drafting, rendering, build)
+COMMAND_MODULES = (init, importing, sources, glossary, reviewing, drafting, rendering, build, serving)
 
 
 def build_parser() -> argparse.ArgumentParser:

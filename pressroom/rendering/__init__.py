@@ -8,9 +8,11 @@ in ``render/``, the configured fonts. Output: the build folder (see
 - :mod:`.gate` the publishing gate; :mod:`.plan` editions, fingerprints, manifest, tasks;
 - :mod:`.assets` shared CSS and fonts; :mod:`.templates` the jinja2 environments;
 - :mod:`.markdown`, :mod:`.bidi`, :mod:`.locale`, :mod:`.pages`: one page's HTML;
+  :mod:`.metadata` its head for crawlers (canonical, Open Graph, JSON-LD);
 - :mod:`.pdf` and :mod:`.searchable`: its PDF through WeasyPrint;
 - :mod:`.worker` one task built and written; :mod:`.executor` where tasks run;
-- :mod:`.pipeline` :func:`render`, the steps in order.
+- :mod:`.listings` with :mod:`.feeds` and :mod:`.sitemap`: Atom feeds, sitemap.xml, robots.txt;
+- :mod:`.pipeline` :func:`render`, the steps in order; :mod:`.preview` ``workflow.py serve``.
 
 WeasyPrint, jinja2, markdown-it and babel are imported inside the functions that
 use them: importing this package costs little.

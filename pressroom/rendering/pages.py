@@ -20,6 +20,7 @@ from ..site import SiteTranslations, site_translations
 from .bidi import wrap_latin_runs
 from .locale import format_date, og_locale
 from .markdown import make_markdown, markdown_blocks
+from .metadata import article_head, bilingual_head, index_head
 from .plan import Edition, Plan, page_path
 from .templates import load_template, make_environment
 
@@ -226,6 +227,7 @@ class PageBuilder:
                 ),
             }
         )
+        page.update(article_head(self, lang, slug))  # after the body: its first image is og:image
         return self.render_template(lang, "article.html.j2", page)
 
     def bilingual_page(self, lang: str, slug: str) -> str:
@@ -276,6 +278,7 @@ class PageBuilder:
         )
         # The page chrome (banner, footer) follows the translation's direction; the
         # table of pairs is dir="ltr" in the template: English left, translation right.
+        page.update(bilingual_head(self, lang, slug))
         return self.render_template(lang, "bilingual.html.j2", page)
 
     def index_page(self, lang: str) -> str:
@@ -321,6 +324,7 @@ class PageBuilder:
                 "switcher": self.switcher(lang, {c: _href(self.plan, lang, p) for c, p in targets.items()}),
             }
         )
+        page.update(index_head(self, lang))
         return self.render_template(lang, "index.html.j2", page)
 
     def _lang_order(self, code: str) -> int:

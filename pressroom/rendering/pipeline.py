@@ -9,7 +9,8 @@ outputs whose inputs did not change.
 
 :func:`render` runs the steps in order: plan editions (the publishing gate) ->
 write the shared assets -> plan tasks (against the manifest) -> remove pages no
-longer published -> execute the tasks -> report. Only languages whose catalogs are
+longer published -> execute the tasks -> write the listings (feeds, sitemap.xml,
+robots.txt; a run over every article only) -> report. Only languages whose catalogs are
 fully translated and reviewed are published; ``include_drafts`` renders the others
 marked as unreviewed on every page.
 """
@@ -29,6 +30,7 @@ from .assets import write_assets
 from .executor import Executor, executor_for
 from .fonts import check_fonts
 from .gate import BlockedEdition
+from .listings import ListingsReport, write_listings
 from .plan import (
     Plan,
     TaskPlan,
@@ -118,10 +120,15 @@ def render(
     executed, warnings = execute(
         plan, planned, manifest, executor if executor is not None else executor_for(jobs), progress
     )
+    listed = ListingsReport()
+    if "html" in formats and not slugs:  # feeds, sitemap.xml, robots.txt: never of some articles only
+        listed = write_listings(plan, manifest, rendered, whole_site=not langs)
+        write_manifest(out, manifest)
+        warnings += [warning for warning in listed.warnings if warning not in warnings]
     return RenderReport(
-        written=(*written, *executed),
-        skipped=planned.skipped,
-        removed=tuple(removed),
+        written=(*written, *executed, *listed.written),
+        skipped=(*planned.skipped, *listed.skipped),
+        removed=(*removed, *listed.removed),
         blocked=gated.blocked,
         drafts=gated.drafts,
         warnings=tuple(warnings),
