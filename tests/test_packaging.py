@@ -25,8 +25,13 @@ def _run(*args: str | Path, cwd: Path | None = None) -> str:
 
 
 def test_wheel_installs_and_runs_the_main_job_on_content_only(tmp_path: Path) -> None:
+    # Built from a copy: setuptools leaves build/ and *.egg-info/ in the tree it builds.
+    tree = tmp_path / "tree"
+    shutil.copytree(
+        REPO, tree, ignore=shutil.ignore_patterns(".git", ".venv*", ".cache", "build", "*.egg-info", "__pycache__")
+    )
     dist = tmp_path / "dist"
-    _run(UV, "build", "--wheel", "--quiet", "--out-dir", dist, REPO, cwd=REPO)
+    _run(UV, "build", "--wheel", "--quiet", "--out-dir", dist, tree, cwd=tree)
     (wheel,) = dist.glob("pressroom-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for member in ("defaults.toml", "render/base.html.j2", "render/css/site.css", "render/css/print.css"):

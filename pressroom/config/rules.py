@@ -169,8 +169,12 @@ class ProjectPath(Rule):
     """A relative path that stays inside the project, symlinks followed."""
 
     expected = "a relative path inside the project"
+    empty: bool = False
+    """Whether "" (not set) is allowed."""
 
     def check(self, value: object, keys: tuple[str, ...], ctx: Context) -> None:
+        if self.empty and value == "":
+            return
         if not isinstance(value, str) or not value.strip() or "\0" in value or len(value) > MAX_TEXT:
             raise self.fail(value, keys)
         confine(ctx.root, value, keys)

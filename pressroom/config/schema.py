@@ -87,6 +87,7 @@ PLURAL_FORMS = re.compile(r"nplurals\s*=\s*[1-6]\s*;\s*plural\s*=\s*[n0-9\s()!=<
 SCRIPT_CODE = re.compile(r"[A-Z][a-z]{3}")
 NLLB_CODE = re.compile(r"[a-z]{3}_[A-Z][a-z]{3}")
 BASE_URL = re.compile(r"(?:https?://[^\s\"'<>\\]+)?")
+TWITTER_ACCOUNT = re.compile(r"(?:@?\w{1,15})?")
 
 
 LANGUAGE = Table(
@@ -157,6 +158,9 @@ SCHEMA = Table(
                 "bilingual": Flag(),
                 "templates_dir": ProjectPath(),
                 "base_url": Text(pattern=BASE_URL, what="empty or an http(s) URL"),
+                "site_name": Text(),
+                "logo": ProjectPath(empty=True),
+                "twitter_site": Text(pattern=TWITTER_ACCOUNT, what="empty or an account name (@ optional)"),
                 "page_size": Text(
                     pattern=PAGE_SIZE, what="a CSS page size like 'A4', 'letter landscape' or '210mm 297mm'"
                 ),
