@@ -28,7 +28,9 @@ def test_wheel_installs_and_runs_the_main_job_on_content_only(tmp_path: Path) ->
     # Built from a copy: setuptools leaves build/ and *.egg-info/ in the tree it builds.
     tree = tmp_path / "tree"
     shutil.copytree(
-        REPO, tree, ignore=shutil.ignore_patterns(".git", ".venv*", ".cache", "build", "*.egg-info", "__pycache__")
+        REPO,
+        tree,
+        ignore=shutil.ignore_patterns(".git", ".venv*", ".cache", "build", "*.egg-info", "__pycache__"),
     )
     dist = tmp_path / "dist"
     _run(UV, "build", "--wheel", "--quiet", "--out-dir", dist, tree, cwd=tree)
