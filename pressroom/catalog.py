@@ -1043,7 +1043,30 @@ def extract(
     (state in ``.cache/pressroom/extract-state.json``) are skipped without parsing;
     ``force`` ignores that state. Every catalog of an article is read (and any broken
     one reported) before any of them is written. ``prune`` drops obsolete entries.
+    The run holds the catalogs' lock (``catalog_guard``), and a catalog saved by
+    someone else between our read and our write is read and merged again.
     """
+    # --- concurrent writers (catalog_guard): lock, and redo the run on a change on disk
+    from .catalog_guard import ChangedOnDiskError, catalog_lock
+
+    with catalog_lock(project.translations_dir):
+        for attempt in range(3):
+            try:
+                return _extract_locked(project, slugs, prune=prune, glossary=glossary, force=force)
+            except ChangedOnDiskError:
+                if attempt == 2:
+                    raise
+    raise AssertionError("unreachable")
+
+
+def _extract_locked(
+    project: Project,
+    slugs: Sequence[str] | None,
+    *,
+    prune: bool,
+    glossary: Glossary | None,
+    force: bool,
+) -> ExtractReport:
     languages = project.target_languages()
     chosen = _select_slugs(project, slugs)
     state_path = project.root / STATE_PATH
@@ -1066,6 +1089,7 @@ def extract(
         return hashes
 
     pending: list[_Pending] = []
+    read_digests: dict[Path, str | None] = {}
     skipped = 0
     touched: list[str] = []
     for slug in chosen:
@@ -1078,10 +1102,15 @@ def extract(
         ):
             skipped += 1
             continue
+        read_digests[project.pot_path(slug)] = hashes["pot"]  # catalog_guard: the bytes we merge from
+        for language in languages:
+            read_digests[project.po_path(language.code, slug)] = hashes[language.code]
         pending.extend(_iter_article_catalogs(project, slug, languages, glossary, prune, stamp))
         touched.append(slug)
 
-    written = write_catalogs([(item.path, item.po) for item in pending])
+    from .catalog_guard import write_catalogs_if_unchanged
+
+    written = write_catalogs_if_unchanged([(item.path, item.po) for item in pending], read_digests)
     written_paths = {item.path for item, did in zip(pending, written, strict=True) if did}
     changes = tuple(
         CatalogChange(

@@ -14,13 +14,16 @@ line of the bad byte), never an ``OSError`` or ``UnicodeDecodeError``.
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import hashlib
+import logging
 import os
 import re
 import secrets
 import stat
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .errors import WorkflowError
@@ -230,3 +233,96 @@ def remove_stale_temporaries(folders: Iterable[Path], *, recursive: bool = False
                     continue
                 removed.append(path)
     return removed
+
+
+# --------------------------------------------------------------------------- concurrent writers
+
+
+class ChangedOnDiskError(WorkflowError):
+    """A file changed on disk between our read and our write; nothing was written."""
+
+
+def digest_bytes(data: bytes) -> str:
+    """The fingerprint we compare file contents by (BLAKE2b, 128 bits, hex)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def file_digest(path: Path) -> str | None:
+    """``digest_bytes`` of the file's current content; None when it does not exist."""
+    try:
+        return digest_bytes(path.read_bytes())
+    except FileNotFoundError:
+        return None
+
+
+def replace_if_unchanged(path: Path, data: str | bytes, *, read_digest: str | None) -> bool:
+    """Write ``data`` atomically unless ``path`` changed since it was read.
+
+    ``read_digest`` is ``file_digest`` of the content the new data was derived from
+    (None: the file did not exist). The content is compared again after the new data
+    is on disk in a temporary file, just before ``os.replace``: a save by another
+    program (an editor, ``git pull``) in the meantime raises ``ChangedOnDiskError``
+    and leaves its file alone, so the caller can re-read and redo its change. Returns
+    whether the file was rewritten (identical content is left alone, as in
+    ``atomic_write``). Programs that take ``file_lock`` are excluded outright; the
+    check narrows the window left to those that do not to the ``os.replace`` call.
+    """
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    if file_digest(path) != read_digest:
+        raise ChangedOnDiskError("changed on disk while we worked on it", path=path)
+    try:
+        if path.read_bytes() == payload:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = _open_exclusive(path)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            mode = 0o644
+        os.chmod(tmp_name, mode)
+        if file_digest(path) != read_digest:
+            raise ChangedOnDiskError("changed on disk while we worked on it", path=path)
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+    return True
+
+
+@contextlib.contextmanager
+def file_lock(lock_path: Path, *, on_wait: Callable[[Path], None] | None = None) -> Iterator[None]:
+    """Hold an exclusive advisory lock (``flock``) on ``lock_path`` for the block.
+
+    Our own writers of a folder take the same lock so they take turns; the lock file
+    is created when missing and never removed (removing it would let two holders
+    lock two different files). ``on_wait`` is called once, with the lock path, when
+    another process holds the lock and this one has to wait; without it the wait is
+    logged as a warning on the ``pressroom`` logger. The lock goes with the process,
+    so a killed holder never leaves it stuck.
+    """
+    import fcntl
+
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait(lock_path)
+            else:
+                logging.getLogger("pressroom").warning(
+                    "waiting for another pressroom command to finish writing (lock: %s)", lock_path
+                )
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
