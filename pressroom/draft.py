@@ -27,6 +27,7 @@ How a run goes, per language:
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
 import math
@@ -39,13 +40,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import CatalogError, WorkflowError
-from .models import InstalledPackage, TranslateSettings, read_settings, select_package
+from .errors import CatalogError, ModelMissingError, WorkflowError
+from .models import (
+    InstalledPackage,
+    TranslateSettings,
+    model_position_limit,
+    read_settings,
+    select_package,
+    source_special_tokens,
+)
 from .project import Project
 
 if TYPE_CHECKING:
     import polib
 
+    from .catalog_guard import CatalogWriter, Draft
     from .glossary import Glossary
 
 CACHE_PATH = Path(".cache") / "pressroom" / "drafts.sqlite"
@@ -289,6 +298,14 @@ class Unit:
     prefix: str = ""
 
 
+MAX_DECODING_LENGTH = 256
+"""No draft sentence is decoded longer than this many tokens (runaway guard)."""
+
+_POSITION_ERROR = re.compile(r"No position encodings are defined for positions >= (\d+)")
+_CLAUSE_END = re.compile(r"(?:[,;:،؛)\]”’]|[—–]+)$")
+_CHARACTER = re.compile(r"⟦\d+⟧|.", re.DOTALL)
+
+
 class Decoder:
     """A package's CTranslate2 model and SentencePiece model, batched decoding."""
 
@@ -300,15 +317,28 @@ class Decoder:
         self.beam_size = beam_size
         self.max_batch_tokens = settings.max_batch_tokens
         self.max_length_factor = settings.max_length_factor
-        self.translator = ctranslate2.Translator(
-            str(package.model_dir),
-            device="cpu",
-            compute_type=settings.compute_type,
-            inter_threads=settings.inter_threads,
-            intra_threads=settings.intra_threads,
-        )
-        self.processor = sentencepiece.SentencePieceProcessor(model_file=str(package.sentencepiece_path))
+        try:
+            self.translator = ctranslate2.Translator(
+                str(package.model_dir),
+                device="cpu",
+                compute_type=settings.compute_type,
+                inter_threads=settings.inter_threads,
+                intra_threads=settings.intra_threads,
+            )
+            self.processor = sentencepiece.SentencePieceProcessor(model_file=str(package.sentencepiece_path))
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise ModelMissingError(
+                f"package {package.name} does not load: {' '.join(str(exc).split())}",
+                path=package.path,
+                hint="reinstall it (workflow.py models install FILE_OR_NAME); "
+                "workflow.py models doctor checks every package",
+            ) from exc
         self.splitter = SentenceSplitter(package.splitter_path)
+        self.position_limit = model_position_limit(package.model_dir)
+        """Positions the model has encodings for (None: unlimited); lowered when the model says so."""
+        self.source_extras = source_special_tokens(package.model_dir)
+        self.package_prefix = [package.target_prefix] if package.target_prefix else []
+        self._tokens: dict[str, list[str]] = {}
         self.options = json.dumps(
             {
                 "beam": beam_size,
@@ -320,21 +350,62 @@ class Decoder:
         )
 
     def encode(self, text: str) -> list[str]:
-        pieces: list[str] = self.processor.encode(text, out_type=str)
+        pieces = self._tokens.get(text)
+        if pieces is None:
+            pieces = list(self.processor.encode(text, out_type=str))
+            self._tokens[text] = pieces
         return pieces
+
+    def budget(self, unit: Unit) -> int:
+        """The most source tokens one piece of ``unit`` may have.
+
+        The encoder needs a position for every source token and the special tokens the
+        model adds; the decoder one for every target token after its forced prefix, and
+        a translation is about as long as its source. Whatever the model, a piece stays
+        within ``MAX_DECODING_LENGTH`` less the 16 tokens of slack decoding allows.
+        """
+        prefix = len(self.package_prefix) + (len(self.encode(unit.prefix)) if unit.prefix else 0)
+        limits = [MAX_DECODING_LENGTH - 16 - prefix]
+        if self.position_limit is not None:
+            limits.append(self.position_limit - self.source_extras)
+            limits.append(self.position_limit - 1 - prefix)
+        return max(1, min(limits))
+
+    def fit(self, unit: Unit) -> list[str | Unit] | None:
+        """None when ``unit`` fits the model whole, else its pieces and the text between them."""
+        budget = self.budget(unit)
+        if len(self.encode(unit.text)) <= budget:
+            return None
+        return cut_sentence(unit, budget, lambda text: len(self.encode(text)))
+
+    def lower_position_limit(self, error: BaseException) -> bool:
+        """Learn the position limit from CTranslate2's error; True when it is lower than assumed."""
+        found = _POSITION_ERROR.search(str(error))
+        if found is None:
+            return False
+        limit = int(found.group(1))
+        if self.position_limit is not None and limit >= self.position_limit:
+            return False
+        self.position_limit = limit
+        return True
 
     def translate(self, units: Sequence[Unit], tokens: Sequence[list[str]]) -> list[tuple[str, bool]]:
         """Translate one batch with one ``translate_batch`` call: (text, cut short) per unit.
 
         Decoding stops at ``max_length_factor`` times the longest source plus 16
-        tokens (at most 256): a real translation ends long before, and a runaway
-        hypothesis costs no more than that. A hypothesis that reached the cap is
-        reported as cut short.
+        tokens (at most ``MAX_DECODING_LENGTH``, and within the model's positions): a
+        real translation ends long before, and a runaway hypothesis costs no more than
+        that. A hypothesis that reached the cap is reported as cut short.
         """
-        package_prefix = [self.package.target_prefix] if self.package.target_prefix else []
+        package_prefix = self.package_prefix
         prefixes = [package_prefix + (self.encode(u.prefix) if u.prefix else []) for u in units]
         longest = max(len(t) for t in tokens)
-        cap = min(256, math.ceil(self.max_length_factor * longest) + 16 + max(len(p) for p in prefixes))
+        cap = min(
+            MAX_DECODING_LENGTH,
+            math.ceil(self.max_length_factor * longest) + 16 + max(len(p) for p in prefixes),
+        )
+        if self.position_limit is not None:
+            cap = min(cap, self.position_limit - 1)
         results = self.translator.translate_batch(
             list(tokens),
             target_prefix=prefixes if any(prefixes) else None,
@@ -355,6 +426,82 @@ class Decoder:
                 text = text.removeprefix(self.package.target_prefix).lstrip()
             outputs.append((text.strip(), cut))
         return outputs
+
+
+def cut_sentence(unit: Unit, budget: int, count: Callable[[str], int]) -> list[str | Unit]:
+    """Cut a sentence too long for the model into pieces of at most ``budget`` tokens.
+
+    Pieces end at whitespace, preferably after a clause mark (comma, semicolon,
+    colon, dash, closing bracket) in the second half of a piece; a single word longer
+    than the budget is cut between characters, never inside a placeholder. The result
+    alternates pieces (Units; the first keeps the unit's forced prefix) and the
+    whitespace between them, and joins back to ``unit.text`` exactly.
+    """
+    pieces: list[str] = []  # each with its trailing whitespace
+    current: list[str] = []
+    sizes: list[int] = []
+    for word in re.findall(r"\S+\s*", unit.text):
+        size = count(word.strip())
+        if size > budget:
+            if current:
+                pieces.append("".join(current))
+                current, sizes = [], []
+            pieces.extend(_cut_word(word, budget, count))
+            continue
+        if current and sum(sizes) + size > budget:
+            end = len(current)
+            for index in range(len(current) - 1, len(current) // 2 - 1, -1):
+                if _CLAUSE_END.search(current[index].rstrip()):
+                    end = index + 1
+                    break
+            pieces.append("".join(current[:end]))
+            current, sizes = current[end:], sizes[end:]
+        current.append(word)
+        sizes.append(size)
+    if current:
+        pieces.append("".join(current))
+    fitted = [part for piece in pieces for part in _refit(piece, budget, count)]
+    parts: list[str | Unit] = []
+    leading = unit.text[: len(unit.text) - len(unit.text.lstrip())]
+    if leading:
+        parts.append(leading)
+    for index, piece in enumerate(fitted):
+        text = piece.rstrip()
+        parts.append(Unit(text, prefix=unit.prefix if index == 0 else ""))
+        if piece[len(text) :]:
+            parts.append(piece[len(text) :])
+    return parts
+
+
+def _refit(piece: str, budget: int, count: Callable[[str], int]) -> list[str]:
+    """Halve a piece whose whole count exceeds the sum of its words' counts."""
+    if count(piece.strip()) <= budget:
+        return [piece]
+    words = re.findall(r"\S+\s*", piece)
+    if len(words) < 2:
+        return _cut_word(piece, budget, count)
+    middle = len(words) // 2
+    return _refit("".join(words[:middle]), budget, count) + _refit("".join(words[middle:]), budget, count)
+
+
+def _cut_word(word: str, budget: int, count: Callable[[str], int]) -> list[str]:
+    """Cut one over-long word into chunks that fit; the last keeps its trailing whitespace."""
+    stripped = word.rstrip()
+    characters = _CHARACTER.findall(stripped)
+    chunks: list[str] = []
+    start = 0
+    while start < len(characters):
+        low, high = start + 1, len(characters)
+        while low < high:  # the longest chunk from ``start`` that fits (at least one character)
+            middle = (low + high + 1) // 2
+            if count("".join(characters[start:middle])) <= budget:
+                low = middle
+            else:
+                high = middle - 1
+        chunks.append("".join(characters[start:low]))
+        start = low
+    chunks[-1] += word[len(stripped) :]
+    return chunks
 
 
 class DraftCache:
@@ -431,6 +578,17 @@ class Progress:
     entries_total: int
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DraftFailure:
+    """An entry the run could not draft (a decoder error); the run went on without it."""
+
+    path: Path
+    line: int
+    msgid: str
+    reason: str
+    """The decoder's error message."""
+
+
 @dataclass(slots=True, kw_only=True)
 class DraftReport:
     """What a run did (or, with ``dry_run``, would do)."""
@@ -449,6 +607,12 @@ class DraftReport:
     glossary_failed: int = 0
     markup_flagged: int = 0
     skipped_plural: int = 0
+    cut: int = 0
+    """Drafts holding a sentence too long for the model, cut into pieces (noted on the entry)."""
+    kept: int = 0
+    """Drafts not written because their entry changed on disk meanwhile; the disk version won."""
+    failed: list[DraftFailure] = field(default_factory=list)
+    """Entries the model could not draft; each is noted in the catalog and left untranslated."""
     written: list[Path] = field(default_factory=list)
     packages: dict[str, str] = field(default_factory=dict)
     """lang -> ``name version`` of the package used."""
@@ -511,6 +675,8 @@ class _Job:
     """Layout index -> repair unit (glossary term forced as target prefix)."""
     repaired_terms: list[tuple[Any, str]] = field(default_factory=list)
     stage: str = "decode"
+    refresh: bool = False
+    """The entry holds an untouched machine draft being re-drafted."""
     done: bool = False
 
 
@@ -579,15 +745,20 @@ def draft_missing(
     beam_size: int | None = None,
     glossary: Glossary | None = None,
     progress: Callable[[Progress], None] | None = None,
+    on_wait: Callable[[Path], None] | None = None,
 ) -> DraftReport:
     """Fill the empty entries of the selected catalogs with machine drafts.
 
     Human work is never touched: only empty entries, and with ``refresh_drafts`` the
     entries whose msgstr is still exactly what the engine wrote, are (re)drafted.
-    ``ModelMissingError`` (with the installing command) when a language that has
-    work to do has no usable package. ``progress`` is called after every batch.
+    Drafts are written after every batch by a ``catalog_guard.CatalogWriter``, onto
+    the catalog as it is on disk at that moment, so what translators and ``extract``
+    saved meanwhile is kept. ``ModelMissingError`` (with the installing command) when a
+    language that has work to do has no usable package. ``progress`` is called after
+    every batch; ``on_wait`` when another command holds the catalogs' lock.
     """
-    from .catalog import is_machine_draft, read_catalog
+    from .catalog import is_machine_draft, mark_memory_match
+    from .catalog_guard import CatalogWriter, Draft
 
     started = time.perf_counter()
     settings = read_settings(project)
@@ -601,6 +772,7 @@ def draft_missing(
         glossary = read_glossary(project.glossary_path, scripts=scripts)
     report = DraftReport()
     date = _draft_date()
+    writer = CatalogWriter(project.translations_dir, on_wait=on_wait)
     cache = DraftCache(project.root / CACHE_PATH if settings.cache and not dry_run else None)
     try:
         for language in project.target_languages(list(langs) if langs else None):
@@ -608,10 +780,10 @@ def draft_missing(
             paths = _catalog_paths(project, lang, slugs)
             folder = project.translations_dir / lang
             every = sorted(folder.glob("*.po")) if folder.is_dir() else []
-            catalogs = {path: read_catalog(path) for path in sorted(set(every) | set(paths))}
+            catalogs = {path: writer.read(path) for path in sorted(set(every) | set(paths))}
             memory = _memory(catalogs)
-            todo: list[tuple[Path, Any]] = []
-            reused: set[Path] = set()
+            todo: list[tuple[Path, Any, bool]] = []
+            reused: dict[Path, list[Draft]] = {}
             for path in paths:
                 for entry in catalogs[path]:
                     if entry.obsolete or not entry.msgid:
@@ -645,58 +817,52 @@ def draft_missing(
                     if dry_run:
                         continue
                     if reuse:
-                        from .catalog import mark_memory_match
-
-                        entry.msgstr = reuse[0][0]
-                        mark_memory_match(entry, origin)
-                        reused.add(path)
+                        reused.setdefault(path, []).append(
+                            Draft(
+                                msgctxt=entry.msgctxt,
+                                msgid=entry.msgid,
+                                msgstr=reuse[0][0],
+                                mark=functools.partial(mark_memory_match, slug=origin),
+                                refresh=how == "refresh",
+                            )
+                        )
                         report.memory += 1
                     else:
-                        todo.append((path, entry))
+                        todo.append((path, entry, how == "refresh"))
             if dry_run:
                 continue
-            # A missing model fails the language before anything is written.
-            package = select_package(settings, lang) if todo else None
-            _save(catalogs, reused, report)
-            if package is not None:
-                report.packages[lang] = f"{package.name} {package.version}"
-                _draft_language(
-                    lang,
-                    package,
-                    settings,
-                    beam,
-                    todo,
-                    catalogs,
-                    glossary,
-                    cache,
-                    date,
-                    report,
-                    progress,
-                )
+            # A missing or broken model fails the language before anything is written.
+            decoder = None
+            if todo:
+                package = select_package(settings, lang)
+                decoder = Decoder(package, settings, beam_size=beam)
+            _save(writer, reused, report)
+            if decoder is not None:
+                report.packages[lang] = f"{decoder.package.name} {decoder.package.version}"
+                _draft_language(lang, decoder, todo, writer, glossary, cache, date, report, progress)
     finally:
         cache.close()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _save(catalogs: Mapping[Path, Any], paths: Iterable[Path], report: DraftReport) -> None:
-    from .catalog import write_catalogs
-
-    items = [(path, catalogs[path]) for path in sorted(set(paths))]
-    if not items:
+def _save(writer: CatalogWriter, drafts: dict[Path, list[Draft]], report: DraftReport) -> None:
+    """Write the drafts made since the last save; empties ``drafts``."""
+    if not drafts:
         return
-    for (path, _), written in zip(items, write_catalogs(items), strict=True):
-        if written and path not in report.written:
+    saved = writer.save(drafts)
+    drafts.clear()
+    report.kept += saved.kept
+    for path in saved.written:
+        if path not in report.written:
             report.written.append(path)
 
 
 def _draft_language(
     lang: str,
-    package: InstalledPackage,
-    settings: TranslateSettings,
-    beam: int,
-    todo: Sequence[tuple[Path, Any]],
-    catalogs: Mapping[Path, Any],
+    decoder: Decoder,
+    todo: Sequence[tuple[Path, Any, bool]],
+    writer: CatalogWriter,
     glossary: Glossary | None,
     cache: DraftCache,
     date: str,
@@ -704,22 +870,52 @@ def _draft_language(
     progress: Callable[[Progress], None] | None,
 ) -> None:
     from .catalog import mark_draft
+    from .catalog_guard import Draft, mark_draft_failed
 
-    decoder = Decoder(package, settings, beam_size=beam)
+    package = decoder.package
     jobs = []
-    for path, entry in todo:
+    for path, entry, refresh in todo:
         masked = mask_markup(entry.msgid)
         jobs.append(
-            _Job(path=path, entry=entry, masked=masked, layout=_layout(masked.text, decoder.splitter))
+            _Job(
+                path=path,
+                entry=entry,
+                masked=masked,
+                layout=_layout(masked.text, decoder.splitter),
+                refresh=refresh,
+            )
         )
     results: dict[Unit, str] = {}
     truncated: set[Unit] = set()
+    failures: dict[Unit, str] = {}
+    pieces_of: dict[Unit, list[str | Unit]] = {}
+    """A unit too long for the model -> its pieces and the text between them."""
+    pending: dict[Path, list[Draft]] = {}
     done_entries = 0
     sentences_done = 0
 
+    def finish(job: _Job, draft: Draft) -> None:
+        nonlocal done_entries
+        pending.setdefault(job.path, []).append(draft)
+        job.done = True
+        done_entries += 1
+
+    def fail(job: _Job, reason: str) -> None:
+        line = int(job.entry.linenum or 0)
+        report.failed.append(DraftFailure(path=job.path, line=line, msgid=job.entry.msgid, reason=reason))
+        note = f"the model failed on this text ({reason}); translate it by hand"
+        finish(
+            job,
+            Draft(
+                msgctxt=job.entry.msgctxt,
+                msgid=job.entry.msgid,
+                msgstr="",
+                mark=functools.partial(mark_draft_failed, reason=note),
+            ),
+        )
+
     def advance(job: _Job) -> None:
         """Move a job whose sentences are all decoded one step on; may ask for more."""
-        nonlocal done_entries
         draft = _render(job.layout, results, {})
         if job.mode == "placeholders":
             restored = unmask_markup(draft, job.masked)
@@ -745,20 +941,72 @@ def _draft_language(
                 if job.mode == "placeholders":
                     repaired = unmask_markup(repaired, job.masked)
             draft = _finish_glossary(job, lang, glossary, draft, repaired, report)
-        if any(unit in truncated for unit in _needed(job)):
+        needed = _needed(job)
+        if any(unit in pieces_of for unit in needed):
+            job.notes.append(
+                "length: a sentence too long for the model was cut into pieces translated "
+                "separately; check the joins"
+            )
+            report.cut += 1
+        if any(unit in truncated for unit in needed):
             job.notes.append("length: decoding reached the length cap; the draft may be cut short")
-        job.entry.msgstr = draft
-        mark_draft(
-            job.entry,
-            engine=package.engine,
-            package=package.name,
-            version=package.version,
-            date=date,
-            notes=job.notes,
+        finish(
+            job,
+            Draft(
+                msgctxt=job.entry.msgctxt,
+                msgid=job.entry.msgid,
+                msgstr=draft,
+                mark=functools.partial(
+                    mark_draft,
+                    engine=package.engine,
+                    package=package.name,
+                    version=package.version,
+                    date=date,
+                    notes=tuple(job.notes),
+                ),
+                refresh=job.refresh,
+            ),
         )
-        job.done = True
-        done_entries += 1
         report.drafted += 1
+
+    def assemble() -> None:
+        """Join the pieces of cut units whose pieces are all decoded (or failed)."""
+        for unit, parts in pieces_of.items():
+            if unit in results or unit in failures:
+                continue
+            pieces = [part for part in parts if isinstance(part, Unit)]
+            failed = next((failures[p] for p in pieces if p in failures), None)
+            if failed is not None:
+                failures[unit] = failed
+            elif all(piece in results for piece in pieces):
+                results[unit] = "".join(results[p] if isinstance(p, Unit) else p for p in parts)
+                if any(piece in truncated for piece in pieces):
+                    truncated.add(unit)
+
+    retries: dict[Unit, int] = {}
+
+    def decode(batch: Sequence[tuple[Unit, list[str]]]) -> dict[Unit, tuple[str, bool]]:
+        """Decode a batch; on an error decode its units one by one, and fail only those that fail alone.
+
+        A position error teaches the decoder the model's real limit: the unit is left
+        undecoded and is cut to fit on the next round.
+        """
+        try:
+            outputs = decoder.translate([u for u, _ in batch], [t for _, t in batch])
+            return dict(zip([u for u, _ in batch], outputs, strict=True))
+        except (RuntimeError, ValueError) as exc:
+            if len(batch) > 1:
+                fresh: dict[Unit, tuple[str, bool]] = {}
+                for item in batch:
+                    fresh.update(decode([item]))
+                return fresh
+            unit = batch[0][0]
+            retries[unit] = retries.get(unit, 0) + 1
+            if decoder.lower_position_limit(exc) and retries[unit] <= 3:
+                pieces_of.clear()  # cut again, for the limit now known
+                return {}
+            failures[unit] = " ".join(str(exc).split())[:300]
+            return {}
 
     total_sentences = len({u for job in jobs for u in _needed(job)})
     if progress is not None:
@@ -775,9 +1023,24 @@ def _draft_language(
         waiting = [job for job in jobs if not job.done]
         if not waiting:
             break
-        wanted = list(dict.fromkeys(u for job in waiting for u in _needed(job) if u not in results))
-        if wanted:
-            keys = {unit: DraftCache.key(decoder, unit) for unit in wanted}
+        wanted = list(
+            dict.fromkeys(
+                u for job in waiting for u in _needed(job) if u not in results and u not in failures
+            )
+        )
+        atoms: list[Unit] = []
+        for unit in wanted:
+            if unit not in pieces_of:
+                parts = decoder.fit(unit)
+                if parts is not None:
+                    pieces_of[unit] = parts
+            if unit in pieces_of:
+                atoms.extend(p for p in pieces_of[unit] if isinstance(p, Unit))
+            else:
+                atoms.append(unit)
+        atoms = [u for u in dict.fromkeys(atoms) if u not in results and u not in failures]
+        if atoms:
+            keys = {unit: DraftCache.key(decoder, unit) for unit in atoms}
             hits = cache.get_many(list(keys.values()))
             for unit, key in keys.items():
                 if key in hits:
@@ -786,30 +1049,33 @@ def _draft_language(
                         truncated.add(unit)
                     report.cached += 1
                     sentences_done += 1
-            wanted = [unit for unit in wanted if unit not in results]
-        batches = _batches(wanted, decoder) or [[]]
-        total_sentences = max(total_sentences, sentences_done + len(wanted))
+            atoms = [unit for unit in atoms if unit not in results]
+        batches = _batches(atoms, decoder) or [[]]
+        total_sentences = max(total_sentences, sentences_done + len(atoms))
         for batch in batches:
             if batch:
                 decode_started = time.perf_counter()
-                outputs = decoder.translate([u for u, _ in batch], [t for _, t in batch])
+                fresh = decode(batch)
                 report.decode_seconds += time.perf_counter() - decode_started
-                fresh = dict(zip([u for u, _ in batch], outputs, strict=True))
                 for unit, (text, cut) in fresh.items():
                     results[unit] = text
                     if cut:
                         truncated.add(unit)
                 cache.put_many({DraftCache.key(decoder, u): value for u, value in fresh.items()})
-                report.decoded += len(batch)
+                report.decoded += len(fresh)
                 report.batches += 1
-                sentences_done += len(batch)
-            changed: set[Path] = set()
+                sentences_done += len(fresh)
+            assemble()
             for job in jobs:
-                if not job.done and all(u in results for u in _needed(job)):
+                if job.done:
+                    continue
+                needed = _needed(job)
+                failed = next((failures[u] for u in needed if u in failures), None)
+                if failed is not None:
+                    fail(job, failed)
+                elif all(u in results for u in needed):
                     advance(job)
-                    if job.done:
-                        changed.add(job.path)
-            _save(catalogs, changed, report)
+            _save(writer, pending, report)
             if progress is not None:
                 progress(
                     Progress(

@@ -89,11 +89,13 @@ def _settings(ctx: Context) -> TranslateSettings:
 
 
 def run_list(args: argparse.Namespace, ctx: Context) -> int:
-    from ..models import list_packages
+    from ..models import scan_packages
 
     settings = _settings(ctx)
-    packages = list_packages(settings.models_dir)
+    packages, broken = scan_packages(settings.models_dir)
     ctx.out.print(f"packages in {settings.models_dir}", markup=False)
+    for name, error in broken.items():
+        ctx.warn(f"{error.render()} (remove it: workflow.py models remove {name})")
     if not packages:
         ctx.out.print("  none installed (workflow.py models install FILE_OR_NAME)", markup=False)
         return EXIT_OK
@@ -191,6 +193,10 @@ def run_translate(args: argparse.Namespace, ctx: Context) -> int:
             entries=f"{step.entries_done}/{step.entries_total}",
         )
 
+    def report_wait(lock: Path) -> None:
+        where = project.relative(lock)
+        ctx.warn(f"waiting for another pressroom command to finish writing catalogs (lock: {where})")
+
     with bar:
         report = draft_missing(
             project,
@@ -200,6 +206,7 @@ def run_translate(args: argparse.Namespace, ctx: Context) -> int:
             dry_run=args.dry_run,
             beam_size=args.beam_size,
             progress=report_progress,
+            on_wait=report_wait,
         )
     if args.dry_run:
         for item in report.planned:
@@ -223,6 +230,21 @@ def run_translate(args: argparse.Namespace, ctx: Context) -> int:
         f"in {report.seconds:.1f}s ({report.decode_seconds:.1f}s decoding)",
         markup=False,
     )
+    if report.cut:
+        ctx.warn(
+            f"{report.cut} drafts hold a sentence too long for the model, cut into pieces "
+            "(noted on each entry: check the joins)"
+        )
+    if report.kept:
+        ctx.warn(
+            f"{report.kept} drafts not written: their entries changed on disk during the run "
+            "(a translator's save or extract), and those changes were kept"
+        )
+    for failure in report.failed:
+        ctx.warn(
+            f"{project.relative(failure.path)}:{failure.line}: not drafted, the model failed "
+            f"({failure.reason}); the entry is noted and left untranslated"
+        )
     if report.skipped_plural:
         ctx.warn(f"{report.skipped_plural} plural entries are not drafted; translate them by hand")
     return EXIT_OK
