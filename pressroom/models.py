@@ -1,34 +1,50 @@
 """Translation models: which Argos package drafts which language, and managing them.
 
 Input: the ``[translate]`` table of the configuration and the packages folder.
-Output: ``InstalledPackage`` records for the drafting stage, installs and removals
-through argostranslate's own package functions, a per-language ``doctor`` report,
-and ``.argosmodel`` archives wrapping an NLLB-200 CTranslate2 conversion.
+Output: ``InstalledPackage`` records for the drafting stage, installs and removals,
+a per-language ``doctor`` report (each model loaded for real), and ``.argosmodel``
+archives wrapping an NLLB-200 CTranslate2 conversion.
 
-The network is touched only by ``install_from_index`` (the index and the archive are
-fetched here with urllib and a timeout; argostranslate's own index call recurses
-without end when offline). Reading packages needs no argostranslate import at all:
-``metadata.json`` is the package format.
+A package is the Argos layout (``metadata.json`` is the package format), read and
+written here without importing argostranslate. An install checks the archive
+(one top-level folder, no path leaving it, no links, a size limit and no zip bomb,
+metadata that agrees with the folder name and with a package of that name already
+installed), unpacks it into a hidden folder beside the packages, loads its model, and
+only then swaps it in with a rename: a broken archive never touches the installed
+package.
+
+The network is touched only by ``install_from_index``: the index and the archive are
+fetched over http(s) only, streamed with a size limit and a deadline that holds
+against a server sending a byte at a time (argostranslate's own index call recurses
+without end when offline).
 """
 
 from __future__ import annotations
 
 import contextlib
+import http.client
+import io
 import json
 import os
 import re
+import secrets
 import shutil
+import socket
+import stat
+import struct
 import tempfile
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
-from typing import Any
+from typing import Any, BinaryIO
 
+from . import __version__
 from .errors import IndexUnreachableError, ModelMissingError, WorkflowError
 from .project import Project
 
@@ -37,6 +53,12 @@ MODELS_DIR_ENV = "PRESSROOM_MODELS_DIR"
 INDEX_URL_ENV = "PRESSROOM_MODEL_INDEX"
 """Environment variable that overrides ``[translate] index_url``."""
 DEFAULT_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
+
+INDEX_MAX_BYTES = 16 * 1024 * 1024
+"""Largest package index accepted (Argos' public one is about 100 kB)."""
+MEGABYTE = 1024 * 1024
+BOMB_RATIO = 100
+"""A package that unpacks to more than this many times its compressed size (past 64 MB) is refused."""
 
 ENGINES = ("argos", "nllb")
 NLLB_CODES: Mapping[str, str] = {"ur": "urd_Arab", "fa": "pes_Arab", "si": "sin_Sinh", "en": "eng_Latn"}
@@ -51,9 +73,13 @@ class TranslateSettings:
     models_dir: Path
     """Folder holding installed packages (one sub-folder each)."""
     index_url: str
-    """Package index (argospm ``index.json``); ``file://`` works offline."""
+    """Package index (argospm ``index.json``), fetched over http(s) only."""
     timeout: float
-    """Seconds before an index or download request gives up."""
+    """Seconds an index request may take in all, and a download may wait for data."""
+    download_timeout: float
+    """Seconds a package download may take in all."""
+    max_package_bytes: int
+    """Largest package accepted, downloaded or unpacked (``max_package_mb``)."""
     beam_size: int
     compute_type: str
     """CTranslate2 compute type: ``int8``, ``int8_float32``, ``float32``, ``auto``."""
@@ -131,6 +157,8 @@ def read_settings(project: Project) -> TranslateSettings:
         models_dir=models_dir,
         index_url=os.environ.get(INDEX_URL_ENV) or str(table.get("index_url") or DEFAULT_INDEX_URL),
         timeout=_positive(table, "timeout", 20.0),
+        download_timeout=_positive(table, "download_timeout", 3600.0),
+        max_package_bytes=_int(table, "max_package_mb", 4096, 1) * MEGABYTE,
         beam_size=_int(table, "beam_size", 4, 1),
         compute_type=str(table.get("compute_type", "auto")),
         inter_threads=_int(table, "inter_threads", 1, 1),
@@ -193,11 +221,14 @@ def read_package(path: Path) -> InstalledPackage:
         metadata = json.loads(metadata_path.read_text("utf-8"))
     except FileNotFoundError as exc:
         raise WorkflowError("not an Argos package: no metadata.json", path=path) from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         line = exc.lineno if isinstance(exc, json.JSONDecodeError) else None
         raise WorkflowError(f"bad package metadata: {exc}", path=metadata_path, line=line) from exc
-    if not isinstance(metadata, dict) or not metadata.get("from_code") or not metadata.get("to_code"):
-        raise WorkflowError("package metadata has no from_code/to_code", path=metadata_path)
+    except OSError as exc:
+        raise WorkflowError(f"cannot read package metadata: {exc.strerror}", path=metadata_path) from exc
+    problem = _metadata_problem(metadata)
+    if problem is not None:
+        raise WorkflowError(problem, path=metadata_path)
     return InstalledPackage(
         name=path.name,
         path=path,
@@ -209,15 +240,124 @@ def read_package(path: Path) -> InstalledPackage:
     )
 
 
-def list_packages(models_dir: Path) -> list[InstalledPackage]:
-    """Installed packages, sorted by name; folders without metadata are ignored."""
+_LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{1,8})*")
+
+
+def _metadata_problem(metadata: object) -> str | None:
+    """What makes parsed ``metadata.json`` unusable, or None."""
+    if not isinstance(metadata, dict):
+        return "package metadata is not a JSON object"
+    for key in ("from_code", "to_code"):
+        value = metadata.get(key)
+        if not value:
+            return "package metadata has no from_code/to_code"
+        if not isinstance(value, str) or not _LANGUAGE_CODE.fullmatch(value):
+            return f"package metadata {key} {value!r} is not a language code"
+    return None
+
+
+def scan_packages(models_dir: Path) -> tuple[list[InstalledPackage], dict[str, WorkflowError]]:
+    """Installed packages sorted by name, and the package folders that cannot be read (by name).
+
+    Hidden folders (an install or removal in progress) and folders without
+    ``metadata.json`` are not packages.
+    """
     if not models_dir.is_dir():
-        return []
-    found = []
+        return [], {}
+    found: list[InstalledPackage] = []
+    broken: dict[str, WorkflowError] = {}
     for child in sorted(models_dir.iterdir()):
         if child.is_dir() and (child / "metadata.json").is_file() and not child.name.startswith("."):
-            found.append(read_package(child))
-    return found
+            try:
+                found.append(read_package(child))
+            except WorkflowError as exc:
+                broken[child.name] = exc
+    return found, broken
+
+
+def list_packages(models_dir: Path) -> list[InstalledPackage]:
+    """Installed packages, sorted by name; unreadable folders are left out (``scan_packages``)."""
+    return scan_packages(models_dir)[0]
+
+
+_POSITION_ENCODINGS = "position_encodings/encodings"
+
+
+def model_position_limit(model_dir: Path) -> int | None:
+    """How many positions a CTranslate2 model has encodings for; None when unlimited or unknown.
+
+    Learned position encodings are saved in ``model.bin`` as a variable whose first
+    dimension is the limit (the tiny test package has 260; NLLB about 1024); sinusoidal
+    ones (Argos' OpenNMT models) are generated as long as needed and not saved. Only
+    the variable headers are read: the weights are skipped.
+    """
+    try:
+        with (model_dir / "model.bin").open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+
+            def take(fmt: str) -> int:
+                wanted = struct.calcsize("<" + fmt)
+                data = handle.read(wanted)
+                if len(data) != wanted:
+                    raise ValueError("truncated")
+                value: int = struct.unpack("<" + fmt, data)[0]
+                return value
+
+            def text() -> str:
+                return handle.read(take("H")).rstrip(b"\0").decode("utf-8")
+
+            version = take("I")
+            if not 1 <= version <= 6:
+                return None
+            if version >= 2:
+                text()  # spec name
+                take("I")  # spec revision
+            limits = []
+            for _ in range(take("I")):
+                name = text()
+                dims = [take("I") for _ in range(take("B"))]
+                take("B")  # data type
+                handle.seek(take("I"), os.SEEK_CUR)
+                if handle.tell() > size:
+                    return None
+                if name.endswith(_POSITION_ENCODINGS) and dims:
+                    limits.append(dims[0])
+            return min(limits) if limits else None
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+
+
+def source_special_tokens(model_dir: Path) -> int:
+    """Tokens the model adds to every source (BOS, EOS), from its config; 1 when unknown."""
+    try:
+        config = json.loads((model_dir / "config.json").read_text("utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return 1
+    if not isinstance(config, dict) or "add_source_eos" not in config:
+        return 1
+    return int(bool(config.get("add_source_bos"))) + int(bool(config.get("add_source_eos")))
+
+
+def load_problem(package: InstalledPackage, settings: TranslateSettings) -> str | None:
+    """Load the package's model and tokenizer for real and decode one sentence; the error or None.
+
+    A damaged ``model.bin`` (cut short by a failed copy, overwritten) fails here rather
+    than in the middle of a draft run.
+    """
+    import ctranslate2
+    import sentencepiece
+
+    try:
+        processor = sentencepiece.SentencePieceProcessor(model_file=str(package.sentencepiece_path))
+        translator = ctranslate2.Translator(
+            str(package.model_dir), device="cpu", compute_type=settings.compute_type, intra_threads=1
+        )
+        tokens = processor.encode("Hello.", out_type=str)
+        prefix = [[package.target_prefix]] if package.target_prefix else None
+        translator.translate_batch([tokens], target_prefix=prefix, beam_size=1, max_decoding_length=8)
+    except Exception as exc:  # whatever CTranslate2 or SentencePiece raise, it is the answer
+        return "does not load: " + " ".join(str(exc).split())[:300]
+    return None
 
 
 def _version_key(version: str) -> tuple[int, ...]:
@@ -296,17 +436,27 @@ def _vocabulary(model_dir: Path) -> list[str] | None:
 
 
 def doctor(project: Project, langs: Sequence[str] | None = None) -> list[LanguageStatus]:
-    """Per target language: the package drafting will use, its version, what is missing."""
+    """Per target language: the package drafting will use, its version, what is missing.
+
+    Each candidate package is loaded for real (``load_problem``), best first, so a
+    damaged model fails here and the next candidate, if any, is reported instead.
+    """
     settings = read_settings(project)
-    installed = list_packages(settings.models_dir)
+    installed, broken = scan_packages(settings.models_dir)
+    loaded: dict[Path, str | None] = {}
     report = []
     for lang in langs or project.targets:
         engine = settings.engines.get(lang, "argos")
         found = candidates(settings, lang, installed)
-        notes: list[str] = []
+        notes = [f"unreadable package folder: {error.render()}" for error in broken.values()]
         chosen = None
         for package in found:
             problems = package.problems()
+            if not problems:
+                if package.path not in loaded:
+                    loaded[package.path] = load_problem(package, settings)
+                problem = loaded[package.path]
+                problems = [problem] if problem is not None else []
             if problems:
                 notes.extend(f"{package.name}: {problem}" for problem in problems)
                 continue
@@ -319,6 +469,9 @@ def doctor(project: Project, langs: Sequence[str] | None = None) -> list[Languag
                 vocab = _vocabulary(chosen.model_dir)
                 if vocab is not None and chosen.target_prefix not in vocab:
                     notes.append(f"target prefix {chosen.target_prefix} is not in the model vocabulary")
+            limit = model_position_limit(chosen.model_dir)
+            if limit is not None:
+                notes.append(f"the model has {limit} positions: longer sentences are cut to fit")
         elif not found:
             notes.append(f"no {engine} package for {settings.source_language}->{lang} installed")
         report.append(
@@ -334,97 +487,228 @@ def doctor(project: Project, langs: Sequence[str] | None = None) -> list[Languag
 
 
 def _private_dir(models_dir: Path) -> Path:
-    """Where argostranslate's own data and our downloads live, beside the models folder."""
+    """Where our downloads live, beside the models folder (every sub-folder in it is a package)."""
     return models_dir.parent / f".{models_dir.name}-argos"
 
 
-@contextlib.contextmanager
-def _environment(values: Mapping[str, str]) -> Iterator[None]:
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+# --------------------------------------------------------------------------- installing
+
+_NAME_PAIR = re.compile(r"[a-z]+-([a-z]{2,3})_([a-z]{2,3})(?:-.*)?")
+_STALE_SECONDS = 3600
+_BOMB_FLOOR = 64 * MEGABYTE
+_CHUNK = 1024 * 1024
 
 
-def argos_package_module(models_dir: Path) -> ModuleType:
-    """``argostranslate.package`` pointed at ``models_dir``.
+def _refuse(message: str, archive: Path, hint: str | None = None) -> WorkflowError:
+    return WorkflowError(message, path=archive, hint=hint)
 
-    argostranslate reads its folders from the environment when first imported (and
-    creates them), so the import happens inside a temporary environment that keeps
-    its data, cache and configuration beside the models folder (``.<name>-argos``;
-    not inside it: argostranslate takes every sub-folder there for a package); later
-    calls re-point the already imported settings at the requested folder.
-    """
-    models_dir.mkdir(parents=True, exist_ok=True)
-    private = _private_dir(models_dir)
-    private.mkdir(parents=True, exist_ok=True)
-    with _environment(
-        {
-            "ARGOS_PACKAGES_DIR": str(models_dir),
-            "XDG_DATA_HOME": str(private / "data"),
-            "XDG_CACHE_HOME": str(private / "cache"),
-            "XDG_CONFIG_HOME": str(private / "config"),
-            "ARGOS_DEVICE_TYPE": "cpu",
-        }
+
+def _check_member(info: zipfile.ZipInfo, root: str, archive: Path) -> None:
+    """Every entry must stay inside the package folder and be a plain file or folder."""
+    name = info.filename
+    parts = name.rstrip("/").split("/")
+    if (
+        name.startswith("/")
+        or "\\" in name
+        or "\0" in name
+        or re.match(r"[A-Za-z]:", name)
+        or any(part in ("", ".", "..") for part in parts)
+        or parts[0] != root
     ):
-        import argostranslate.package
-        import argostranslate.settings
-
-    argostranslate.settings.package_data_dir = models_dir
-    argostranslate.settings.package_dirs = [models_dir]
-    module: ModuleType = argostranslate.package
-    return module
+        raise _refuse(f"refusing package entry {name!r}: it would be written outside the package", archive)
+    kind = stat.S_IFMT(info.external_attr >> 16)  # 0 when the archiver recorded no type
+    if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
+        raise _refuse(f"refusing package entry {name!r}: not a plain file (a link?)", archive)
 
 
-def _archive_root(archive: Path) -> str:
-    """The single top-level folder of an ``.argosmodel``; errors name the archive."""
+def _inspect_archive(archive: Path, max_bytes: int) -> tuple[str, dict[str, Any]]:
+    """The package folder name and metadata of an ``.argosmodel``, after checking the whole archive."""
     if not archive.is_file():
-        raise WorkflowError("no such package file", path=archive, hint="check the path")
+        raise _refuse("no such package file", archive, hint="check the path")
     if not zipfile.is_zipfile(archive):
-        raise WorkflowError("not an Argos package (not a zip archive)", path=archive)
-    with zipfile.ZipFile(archive) as bundle:
-        names = bundle.namelist()
-    roots = {name.split("/", 1)[0] for name in names if name.strip("/")}
-    if len(roots) != 1 or f"{next(iter(roots))}/metadata.json" not in names:
-        raise WorkflowError(
-            "not an Argos package: expected one top-level folder holding metadata.json",
-            path=archive,
+        raise _refuse("not an Argos package (not a zip archive)", archive)
+    try:
+        with zipfile.ZipFile(archive) as bundle:
+            infos = bundle.infolist()
+            names = [info.filename for info in infos]
+            roots = {name.split("/", 1)[0] for name in names if name.strip("/")}
+            if len(roots) != 1 or f"{next(iter(roots))}/metadata.json" not in names:
+                raise _refuse(
+                    "not an Argos package: expected one top-level folder holding metadata.json", archive
+                )
+            root = next(iter(roots))
+            if root.startswith(".") or root in ("..", ""):
+                raise _refuse(f"refusing package folder name {root!r}", archive)
+            for info in infos:
+                _check_member(info, root, archive)
+            unpacked = sum(info.file_size for info in infos)
+            packed = sum(info.compress_size for info in infos)
+            if unpacked > max_bytes:
+                raise _refuse(
+                    f"the package unpacks to {unpacked // MEGABYTE} MB, more than the limit "
+                    f"of {max_bytes // MEGABYTE} MB",
+                    archive,
+                    hint="raise [translate] max_package_mb if the package is genuine",
+                )
+            if unpacked > _BOMB_FLOOR and unpacked > BOMB_RATIO * max(packed, 1):
+                raise _refuse(
+                    f"refusing a zip bomb: {packed // 1024} kB of archive unpack to "
+                    f"{unpacked // MEGABYTE} MB",
+                    archive,
+                )
+            meta = bundle.getinfo(f"{root}/metadata.json")
+            if meta.file_size > MEGABYTE:
+                raise _refuse("package metadata.json is larger than 1 MB", archive)
+            raw = bundle.read(meta)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+        raise _refuse(f"damaged package archive: {exc}", archive) from exc
+    try:
+        metadata = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise _refuse(
+            f"bad package metadata ({root}/metadata.json): {exc}",
+            archive,
+            hint="the archive is damaged or not an Argos package; nothing was installed",
+        ) from exc
+    problem = _metadata_problem(metadata)
+    if problem is not None:
+        raise _refuse(f"{problem} ({root}/metadata.json)", archive, hint="nothing was installed")
+    assert isinstance(metadata, dict)
+    named = _NAME_PAIR.fullmatch(root)
+    pair = (metadata["from_code"], metadata["to_code"])
+    if named is not None and (named.group(1), named.group(2)) != pair:
+        raise _refuse(
+            f"the package folder {root} says {named.group(1)}->{named.group(2)}, "
+            f"but its metadata.json says {pair[0]}->{pair[1]}",
+            archive,
+            hint="the archive is mislabelled; get it again from its publisher",
         )
-    root = next(iter(roots))
-    if root.startswith(".") or root in ("..", ""):
-        raise WorkflowError(f"refusing package folder name {root!r}", path=archive)
-    return root
+    return root, metadata
+
+
+def _check_collision(target: Path, metadata: Mapping[str, Any], archive: Path) -> None:
+    """A same-named package may be replaced only by the same language pair and engine."""
+    if not target.exists():
+        return
+    try:
+        installed = read_package(target)
+    except WorkflowError:
+        return  # an unreadable folder: replacing it is the repair
+    incoming = (
+        str(metadata["from_code"]),
+        str(metadata["to_code"]),
+        str(metadata.get("pressroom_engine", "argos")),
+    )
+    if (installed.from_code, installed.to_code, installed.engine) != incoming:
+        raise _refuse(
+            f"a package named {target.name} is installed for {installed.from_code}->{installed.to_code} "
+            f"({installed.engine}); this archive holds {incoming[0]}->{incoming[1]} ({incoming[2]})",
+            archive,
+            hint="remove the installed one first if you mean to replace it: "
+            f"workflow.py models remove {target.name}",
+        )
+
+
+def _unpack(archive: Path, staging: Path, max_bytes: int) -> None:
+    """Extract into ``staging``, counting the bytes really written (headers can lie)."""
+    written = 0
+    try:
+        with zipfile.ZipFile(archive) as bundle:
+            for info in bundle.infolist():
+                target = staging / info.filename
+                if info.is_dir():
+                    target.mkdir(parents=True, exist_ok=True)
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with bundle.open(info) as source, target.open("wb") as out:
+                    while chunk := source.read(_CHUNK):
+                        written += len(chunk)
+                        if written > max_bytes:
+                            raise _refuse(
+                                f"the package unpacks to more than {max_bytes // MEGABYTE} MB", archive
+                            )
+                        out.write(chunk)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise _refuse(f"cannot unpack the package: {exc}", archive) from exc
+
+
+def _remove_stale(models_dir: Path) -> None:
+    """Delete what a killed install or removal left behind (hidden, older than an hour)."""
+    now = time.time()
+    for child in models_dir.glob(".*-*"):
+        if child.name.startswith((".staging-", ".replaced-", ".removing-")):
+            with contextlib.suppress(OSError):
+                if now - child.stat().st_mtime > _STALE_SECONDS:
+                    shutil.rmtree(child, ignore_errors=True)
+
+
+def _swap_in(fresh: Path, target: Path) -> None:
+    """Put ``fresh`` where ``target`` is, by renames; the old folder is deleted afterwards."""
+    if not target.exists():
+        os.rename(fresh, target)
+        return
+    old = target.with_name(f".replaced-{target.name}-{secrets.token_hex(4)}")
+    os.rename(target, old)
+    try:
+        os.rename(fresh, target)
+    except BaseException:
+        os.rename(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def install_package(settings: TranslateSettings, archive: Path) -> InstalledPackage:
-    """Install a local ``.argosmodel`` through argostranslate; replaces a same-named package."""
-    root = _archive_root(archive)
-    package_module = argos_package_module(settings.models_dir)
-    target = settings.models_dir / root
-    if target.exists():
-        shutil.rmtree(target)
+    """Install a local ``.argosmodel``; replaces an installed package of the same name and pair.
+
+    See the module docstring: the archive is checked whole, unpacked into a hidden
+    folder of the models folder and its model loaded before anything installed is
+    touched; the swap is two renames.
+    """
+    root, metadata = _inspect_archive(archive, settings.max_package_bytes)
+    models_dir = settings.models_dir
+    target = models_dir / root
+    _check_collision(target, metadata, archive)
+    models_dir.mkdir(parents=True, exist_ok=True)
+    _remove_stale(models_dir)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=models_dir))
     try:
-        package_module.install_from_path(archive)
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise WorkflowError(f"cannot install package: {exc}", path=archive) from exc
+        _unpack(archive, staging, settings.max_package_bytes)
+        package = read_package(staging / root)
+        problems = package.problems()
+        problem = load_problem(package, settings) if not problems else None
+        if problem is not None:
+            problems = [f"its model {problem}"]
+        if problems:
+            raise _refuse(
+                f"not a usable package: {'; '.join(problems)}",
+                archive,
+                hint="the archive is damaged or incomplete; nothing was installed",
+            )
+        _check_collision(target, metadata, archive)  # again: another install may have finished meanwhile
+        _swap_in(staging / root, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return read_package(target)
 
 
 def remove_package(settings: TranslateSettings, name: str) -> InstalledPackage:
-    """Uninstall the package folder ``name`` through argostranslate."""
-    installed = {p.name: p for p in list_packages(settings.models_dir)}
-    if name not in installed:
-        known = ", ".join(installed) or "none installed"
+    """Uninstall the package folder ``name`` (an unreadable one too): rename it away, then delete."""
+    installed, broken = scan_packages(settings.models_dir)
+    by_name = {p.name: p for p in installed}
+    target = settings.models_dir / name
+    if name not in by_name and name not in broken:
+        known = ", ".join(by_name) or "none installed"
         raise ModelMissingError(f"no installed package named {name!r}", hint=f"installed: {known}")
-    package_module = argos_package_module(settings.models_dir)
-    package_module.uninstall(package_module.Package(installed[name].path))
-    return installed[name]
+    package = by_name.get(name) or InstalledPackage(
+        name=name, path=target, from_code="", to_code="", version="", engine="", target_prefix=""
+    )
+    trash = target.with_name(f".removing-{name}-{secrets.token_hex(4)}")
+    os.rename(target, trash)
+    shutil.rmtree(trash, ignore_errors=True)
+    return package
+
+
+# --------------------------------------------------------------------------- the package index
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -437,41 +721,184 @@ class IndexEntry:
     from_code: str
     to_code: str
     links: tuple[str, ...]
-    """Download URLs, absolute (relative links are resolved against the index)."""
+    """Download URLs, absolute http(s) (relative links are resolved against the index)."""
 
 
-def _fetch(url: str, timeout: float, *, what: str) -> bytes:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            data: bytes = response.read()
-            return data
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
+class _Deadline:
+    """Shuts down every socket of a request when its time is up, wherever it is blocked."""
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if not self.expired:
+                return
+        self._shutdown(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            self._shutdown(sock)
+
+    @staticmethod
+    def _shutdown(sock: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
+    """urllib with http and https only (redirects included), every socket watched by ``deadline``."""
+
+    def connect(address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
+        sock = socket.create_connection(address, *args, **kwargs)
+        deadline.watch(sock)
+        return sock
+
+    class Connection(http.client.HTTPConnection):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._create_connection = connect
+
+    class SecureConnection(http.client.HTTPSConnection):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._create_connection = connect
+
+    class Handler(urllib.request.HTTPHandler):
+        def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            return self.do_open(Connection, req)
+
+    class SecureHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            return self.do_open(SecureConnection, req, context=getattr(self, "_context", None))
+
+    class Redirects(urllib.request.HTTPRedirectHandler):
+        def redirect_request(
+            self,
+            req: urllib.request.Request,
+            fp: Any,
+            code: int,
+            msg: str,
+            headers: Any,
+            newurl: str,
+        ) -> urllib.request.Request | None:
+            if urllib.parse.urlsplit(newurl).scheme not in ("http", "https"):
+                raise urllib.error.URLError(f"redirect to {newurl} refused (http and https only)")
+            return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.ProxyHandler(),
+        urllib.request.UnknownHandler(),
+        Handler(),
+        SecureHandler(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        Redirects(),
+        urllib.request.HTTPErrorProcessor(),
+    ):
+        opener.add_handler(handler)
+    return opener
+
+
+_OFFLINE_HINT = "or install a downloaded .argosmodel file: workflow.py models install FILE"
+
+
+def _stream(url: str, out: BinaryIO, *, timeout: float, total: float, max_bytes: int, what: str) -> int:
+    """Copy ``url`` into ``out``: http(s) only, at most ``max_bytes``, within ``total`` seconds.
+
+    ``timeout`` bounds each wait for the server; ``total`` the whole request, enforced
+    by shutting the connection down wherever it is blocked. Returns the bytes copied.
+    """
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         raise IndexUnreachableError(
-            f"{what} {url} is unreachable: {reason}",
-            hint="check [translate] index_url and the network, "
-            "or install a downloaded .argosmodel file: workflow.py models install FILE",
-        ) from exc
+            f"{what} {url}: only http:// and https:// URLs are fetched",
+            hint="serve a mirror folder over http (python3 -m http.server in it), " + _OFFLINE_HINT,
+        )
+    deadline = _Deadline(total)
+    request = urllib.request.Request(url, headers={"User-Agent": f"pressroom/{__version__}"})
+    received = 0
+    try:
+        with _opener(deadline).open(request, timeout=min(timeout, total)) as response:
+            length = str(response.headers.get("Content-Length") or "")
+            if length.isdigit() and int(length) > max_bytes:
+                raise IndexUnreachableError(
+                    f"{what} {url} is {int(length) // MEGABYTE} MB, more than the limit of "
+                    f"{max(max_bytes // MEGABYTE, 1)} MB",
+                    hint="raise [translate] max_package_mb if it is genuine",
+                )
+            while chunk := response.read1(_CHUNK):
+                received += len(chunk)
+                if received > max_bytes:
+                    raise IndexUnreachableError(
+                        f"{what} {url} is larger than the limit of {max(max_bytes // MEGABYTE, 1)} MB",
+                        hint="raise [translate] max_package_mb if it is genuine",
+                    )
+                out.write(chunk)
+            if not deadline.expired and length.isdigit() and received != int(length):
+                raise IndexUnreachableError(f"{what} {url} ended after {received} of {length} bytes")
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
+        if not deadline.expired:
+            reason = getattr(exc, "reason", exc)
+            raise IndexUnreachableError(
+                f"{what} {url} is unreachable: {reason}",
+                hint="check [translate] index_url and the network, " + _OFFLINE_HINT,
+            ) from exc
+    finally:
+        deadline.cancel()
+    if deadline.expired:
+        raise IndexUnreachableError(
+            f"{what} {url} did not arrive within {total:g} s",
+            hint="check the network or raise [translate] timeout / download_timeout, " + _OFFLINE_HINT,
+        )
+    return received
 
 
 def read_index(settings: TranslateSettings) -> list[IndexEntry]:
     """Fetch and parse the package index (argospm ``index.json``: a list of metadata)."""
-    data = _fetch(settings.index_url, settings.timeout, what="package index")
+    buffer = io.BytesIO()
+    _stream(
+        settings.index_url,
+        buffer,
+        timeout=settings.timeout,
+        total=settings.timeout,
+        max_bytes=INDEX_MAX_BYTES,
+        what="package index",
+    )
     try:
-        entries = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        entries = json.loads(buffer.getvalue())
+    except (ValueError, RecursionError) as exc:
         raise IndexUnreachableError(
-            f"package index {settings.index_url} is not JSON: {exc}",
+            f"package index {settings.index_url} is not JSON: {str(exc) or 'nested too deeply'}",
             hint="index_url must point at an argospm index.json",
         ) from exc
     if not isinstance(entries, list):
         raise IndexUnreachableError(f"package index {settings.index_url} is not a list of packages")
     index = []
     for item in entries:
-        if not isinstance(item, dict) or not item.get("from_code") or not item.get("to_code"):
+        if not isinstance(item, dict) or _metadata_problem(item) is not None:
             continue
-        kind = str(item.get("type", "translate"))
-        links = tuple(urllib.parse.urljoin(settings.index_url, str(link)) for link in item.get("links", []))
+        kind = item.get("type")
+        kind = kind if isinstance(kind, str) and kind else "translate"
+        raw_links = item.get("links")
+        links = tuple(
+            absolute
+            for link in (raw_links if isinstance(raw_links, list) else [])
+            if isinstance(link, str)
+            and urllib.parse.urlsplit(absolute := urllib.parse.urljoin(settings.index_url, link)).scheme
+            in ("http", "https")
+        )
         index.append(
             IndexEntry(
                 name=f"{kind}-{item['from_code']}_{item['to_code']}",
@@ -498,21 +925,25 @@ def install_from_index(settings: TranslateSettings, name: str) -> InstalledPacka
         )
     entry = max(matching, key=lambda e: _version_key(e.version))
     if not entry.links:
-        raise IndexUnreachableError(f"package {name!r} in {settings.index_url} has no download link")
+        raise IndexUnreachableError(f"package {name!r} in {settings.index_url} has no http(s) download link")
     download_dir = _private_dir(settings.models_dir) / "downloads"
     download_dir.mkdir(parents=True, exist_ok=True)
     last: IndexUnreachableError | None = None
     for link in entry.links:
-        try:
-            data = _fetch(link, settings.timeout, what="package download")
-        except IndexUnreachableError as exc:
-            last = exc
-            continue
         fd, tmp = tempfile.mkstemp(suffix=".argosmodel", dir=download_dir)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                _stream(
+                    link,
+                    handle,
+                    timeout=settings.timeout,
+                    total=settings.download_timeout,
+                    max_bytes=settings.max_package_bytes,
+                    what="package download",
+                )
             return install_package(settings, Path(tmp))
+        except IndexUnreachableError as exc:
+            last = exc
         finally:
             os.unlink(tmp)
     assert last is not None
