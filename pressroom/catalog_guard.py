@@ -130,13 +130,37 @@ def _check_charset(path: Path, raw: bytes, po: polib.POFile) -> None:
     )
 
 
+_FIRST_KEYWORD = re.compile(r'^(msgctxt|msgid)[ \t]+"(.*)"[ \t]*$', re.MULTILINE)
+
+
+def _keep_first_comment(raw: bytes, po: polib.POFile) -> None:
+    """Give a header-less catalog's first entry back its translator comment.
+
+    polib reads the comment above the first entry as the file's header comment when
+    there is no header entry, and writing would move it there for good.
+    """
+    if not po.header or not len(po):
+        return
+    text = raw.decode("utf-8", "replace")
+    first = _FIRST_KEYWORD.search(text)
+    if first is None:
+        return
+    header_entry = first.group(1) == "msgid" and first.group(2) == ""
+    if header_entry and text[first.end() :].lstrip().startswith("msgstr"):
+        return  # a real header entry: the comment is the header's
+    entry = po[0]
+    entry.tcomment = po.header + ("\n" + entry.tcomment if entry.tcomment else "")
+    po.header = ""
+
+
 def read_snapshot(path: Path) -> CatalogSnapshot:
     """Read a catalog with ``read_catalog`` plus the digest of the bytes it was parsed from.
 
     The file is read until two reads agree, so a save by another program in the middle
     of ours is never half seen; a file that keeps changing is an error. Besides
     ``read_catalog``'s checks: a NUL byte is an error at its line, and the header's
-    charset must not contradict the bytes (see ``_check_charset``).
+    charset must not contradict the bytes (see ``_check_charset``); a header-less
+    catalog's first entry keeps its translator comment.
     """
     for attempt in range(_READ_ATTEMPTS):
         try:
@@ -154,6 +178,7 @@ def read_snapshot(path: Path) -> CatalogSnapshot:
             continue
         if file_digest(path) == digest_bytes(raw):
             _check_charset(path, raw, po)
+            _keep_first_comment(raw, po)
             return CatalogSnapshot(path=path, po=po, digest=digest_bytes(raw))
         time.sleep(0.05 * (attempt + 1))
     raise CatalogError(

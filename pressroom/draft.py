@@ -890,6 +890,8 @@ def _draft_language(
     failures: dict[Unit, str] = {}
     pieces_of: dict[Unit, list[str | Unit]] = {}
     """A unit too long for the model -> its pieces and the text between them."""
+    cut_units: set[Unit] = set()
+    """Units whose translation was assembled from pieces."""
     pending: dict[Path, list[Draft]] = {}
     done_entries = 0
     sentences_done = 0
@@ -942,7 +944,7 @@ def _draft_language(
                     repaired = unmask_markup(repaired, job.masked)
             draft = _finish_glossary(job, lang, glossary, draft, repaired, report)
         needed = _needed(job)
-        if any(unit in pieces_of for unit in needed):
+        if any(unit in cut_units for unit in needed):
             job.notes.append(
                 "length: a sentence too long for the model was cut into pieces translated "
                 "separately; check the joins"
@@ -980,17 +982,28 @@ def _draft_language(
                 failures[unit] = failed
             elif all(piece in results for piece in pieces):
                 results[unit] = "".join(results[p] if isinstance(p, Unit) else p for p in parts)
+                cut_units.add(unit)
                 if any(piece in truncated for piece in pieces):
                     truncated.add(unit)
 
     retries: dict[Unit, int] = {}
+    recut = False
 
     def decode(batch: Sequence[tuple[Unit, list[str]]]) -> dict[Unit, tuple[str, bool]]:
         """Decode a batch; on an error decode its units one by one, and fail only those that fail alone.
 
-        A position error teaches the decoder the model's real limit: the unit is left
-        undecoded and is cut to fit on the next round.
+        A position error teaches the decoder the model's real limit: the units now too
+        long are left undecoded and cut to fit in the next round.
         """
+        nonlocal recut
+        if len(batch) == 1 and len(batch[0][1]) > decoder.budget(batch[0][0]):
+            unit = batch[0][0]
+            retries[unit] = retries.get(unit, 0) + 1
+            if retries[unit] <= 3:
+                recut = True
+            else:
+                failures[unit] = "too long for the model even after cutting"
+            return {}
         try:
             outputs = decoder.translate([u for u, _ in batch], [t for _, t in batch])
             return dict(zip([u for u, _ in batch], outputs, strict=True))
@@ -1003,7 +1016,7 @@ def _draft_language(
             unit = batch[0][0]
             retries[unit] = retries.get(unit, 0) + 1
             if decoder.lower_position_limit(exc) and retries[unit] <= 3:
-                pieces_of.clear()  # cut again, for the limit now known
+                recut = True
                 return {}
             failures[unit] = " ".join(str(exc).split())[:300]
             return {}
@@ -1028,6 +1041,10 @@ def _draft_language(
                 u for job in waiting for u in _needed(job) if u not in results and u not in failures
             )
         )
+        if recut:  # the model's limit turned out lower: cut again what is not decoded yet
+            recut = False
+            for unit in [u for u in pieces_of if u not in results and u not in failures]:
+                del pieces_of[unit]
         atoms: list[Unit] = []
         for unit in wanted:
             if unit not in pieces_of:
@@ -1086,6 +1103,8 @@ def _draft_language(
                         entries_total=len(jobs),
                     )
                 )
+            if recut:
+                break
 
 
 def _batches(units: Sequence[Unit], decoder: Decoder) -> list[list[tuple[Unit, list[str]]]]:

@@ -284,15 +284,20 @@ def build_copy_package(
     *,
     to_code: str = "ur",
     version: str = "1.0",
+    max_positions: int = 260,
 ) -> Path:
-    """Build ``translate-en_<to_code>-<version>.argosmodel`` in ``work_dir``; return its path."""
+    """Build ``translate-en_<to_code>-<version>.argosmodel`` in ``work_dir``; return its path.
+
+    ``max_positions`` below 260 makes a model that fails on long sentences the way
+    CTranslate2 models with learned positions do (``No position encodings ...``).
+    """
     name = f"translate-en_{to_code}-{version.replace('.', '_')}"
     package_dir = work_dir / "build" / name
     package_dir.mkdir(parents=True, exist_ok=True)
     pieces = train_sentencepiece(
         [*news_sentences(300, seed=1), _ALPHABET], package_dir / "sentencepiece", vocab_size=400
     )
-    save_copy_model(pieces, package_dir / "model")
+    save_copy_model(pieces, package_dir / "model", max_positions=max_positions)
     write_minisbd_onnx(package_dir / "minisbd" / "en.onnx")
     metadata = {
         "package_version": version,
