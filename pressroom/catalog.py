@@ -44,6 +44,9 @@ UNREVIEWED = "unreviewed draft: not yet checked by a native editor"
 NOQA = "noqa:"
 GLOSSARY_NOTE = "glossary: "
 
+CATALOG_LOCK = ".lock"
+"""Lock file in the translations folder through which our catalog writers take turns (issue 17)."""
+
 STATE_PATH = Path(".cache") / "pressroom" / "extract-state.json"
 """Where extract remembers content hashes of what it last saw, under the project root."""
 
@@ -1043,13 +1046,13 @@ def extract(
     (state in ``.cache/pressroom/extract-state.json``) are skipped without parsing;
     ``force`` ignores that state. Every catalog of an article is read (and any broken
     one reported) before any of them is written. ``prune`` drops obsolete entries.
-    The run holds the catalogs' lock (``catalog_guard``), and a catalog saved by
+    The run holds ``translations/.lock`` (``CATALOG_LOCK``), and a catalog saved by
     someone else between our read and our write is read and merged again.
     """
-    # --- concurrent writers (catalog_guard): lock, and redo the run on a change on disk
-    from .catalog_guard import ChangedOnDiskError, catalog_lock
+    # --- concurrent writers: take turns, and redo the run on a change on disk (issue 17)
+    from .fsio import ChangedOnDiskError, file_lock
 
-    with catalog_lock(project.translations_dir):
+    with file_lock(project.translations_dir / CATALOG_LOCK):
         for attempt in range(3):
             try:
                 return _extract_locked(project, slugs, prune=prune, glossary=glossary, force=force)
@@ -1102,15 +1105,18 @@ def _extract_locked(
         ):
             skipped += 1
             continue
-        read_digests[project.pot_path(slug)] = hashes["pot"]  # catalog_guard: the bytes we merge from
+        read_digests[project.pot_path(slug)] = hashes["pot"]  # issue 17: the bytes we merge from
         for language in languages:
             read_digests[project.po_path(language.code, slug)] = hashes[language.code]
         pending.extend(_iter_article_catalogs(project, slug, languages, glossary, prune, stamp))
         touched.append(slug)
 
-    from .catalog_guard import write_catalogs_if_unchanged
+    from .fsio import write_all_if_unchanged  # issue 17: never overwrite what we did not read
 
-    written = write_catalogs_if_unchanged([(item.path, item.po) for item in pending], read_digests)
+    texts = format_catalogs([item.po for item in pending])
+    written = write_all_if_unchanged(
+        [(item.path, text) for item, text in zip(pending, texts, strict=True)], read_digests
+    )
     written_paths = {item.path for item, did in zip(pending, written, strict=True) if did}
     changes = tuple(
         CatalogChange(

@@ -1,9 +1,10 @@
 """Catalog stage, writing beside people: never overwrite what we did not read.
 
-Input: catalogs on disk, and changes a command derived from an earlier read of them
-(the drafts of ``translate``, the merged catalogs of ``extract``). Output: the same
-catalogs with those changes written only where the file on disk still agrees, under an
-advisory lock that makes our own commands take turns.
+Input: catalogs on disk, and the drafts ``translate`` made from an earlier read of them.
+Output: the same catalogs with those drafts written only where the file on disk still
+takes them, under the advisory lock (``translations/.lock``) through which our own
+catalog writers take turns (``extract`` holds it too, and checks its own writes with
+``fsio.write_all_if_unchanged``).
 
 A translator's editor and ``git pull`` do not take our lock, so the lock alone is not
 the guarantee. Every save re-reads the file just before writing when it changed since
@@ -33,12 +34,9 @@ from pathlib import Path
 
 import polib
 
-from .catalog import MACHINE_DRAFT_NOTE, format_catalogs, is_machine_draft, read_catalog
+from .catalog import CATALOG_LOCK, MACHINE_DRAFT_NOTE, format_catalogs, is_machine_draft, read_catalog
 from .errors import CatalogError
 from .fsio import ChangedOnDiskError, digest_bytes, file_digest, file_lock, replace_if_unchanged
-
-LOCK_NAME = ".lock"
-"""The lock file in the translations folder (``translations/.lock``); not committed."""
 
 _READ_ATTEMPTS = 5
 _WRITE_ATTEMPTS = 5
@@ -46,7 +44,6 @@ _CHARSET = re.compile(r"charset\s*=\s*([^\s;]+)", re.IGNORECASE)
 _FAILURE_NOTE = f"{MACHINE_DRAFT_NOTE} not drafted:"
 
 __all__ = [
-    "LOCK_NAME",
     "CatalogSnapshot",
     "CatalogWriter",
     "ChangedOnDiskError",
@@ -56,14 +53,13 @@ __all__ = [
     "catalog_lock",
     "mark_draft_failed",
     "read_snapshot",
-    "write_catalogs_if_unchanged",
 ]
 
 
 @contextmanager
 def catalog_lock(translations_dir: Path, *, on_wait: Callable[[Path], None] | None = None) -> Iterator[None]:
     """Hold ``translations/.lock`` while writing catalogs; see ``fsio.file_lock``."""
-    with file_lock(translations_dir / LOCK_NAME, on_wait=on_wait):
+    with file_lock(translations_dir / CATALOG_LOCK, on_wait=on_wait):
         yield
 
 
@@ -328,29 +324,3 @@ class CatalogWriter:
             if written:
                 report.written.append(path)
         return report
-
-
-def write_catalogs_if_unchanged(
-    items: Sequence[tuple[Path, polib.POFile]], read_digests: Mapping[Path, str | None]
-) -> list[bool]:
-    """Write catalogs derived from an earlier read, unless one changed on disk since.
-
-    ``read_digests`` holds ``fsio.file_digest`` of each path as it was read (None: it
-    did not exist). If any of them changed, ``ChangedOnDiskError`` is raised before
-    anything is written, so the caller (``extract``) re-reads and merges again; a
-    change in the last instant before a file's ``os.replace`` raises too, after the
-    files before it were written. Call it holding ``catalog_lock``. Returns which files
-    were rewritten, like ``catalog.write_catalogs``.
-    """
-    for path, _ in items:
-        if file_digest(path) != read_digests.get(path):
-            raise ChangedOnDiskError(
-                "changed on disk while extract was reading the catalogs",
-                path=path,
-                hint="someone saved it meanwhile; nothing of it was lost: run the command again",
-            )
-    texts = format_catalogs([po for _, po in items])
-    return [
-        replace_if_unchanged(path, text, read_digest=read_digests.get(path))
-        for (path, _), text in zip(items, texts, strict=True)
-    ]

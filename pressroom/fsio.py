@@ -23,7 +23,7 @@ import re
 import secrets
 import stat
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from .errors import WorkflowError
@@ -295,6 +295,27 @@ def replace_if_unchanged(path: Path, data: str | bytes, *, read_digest: str | No
             os.unlink(tmp_name)
         raise
     return True
+
+
+def write_all_if_unchanged(
+    items: Sequence[tuple[Path, str | bytes]], read_digests: Mapping[Path, str | None]
+) -> list[bool]:
+    """Write files derived from an earlier read of them, unless one changed on disk since.
+
+    ``read_digests`` holds ``file_digest`` of each path as it was read (None: it did
+    not exist). If any of them changed, ``ChangedOnDiskError`` is raised before
+    anything is written, so the caller can read and derive again; a change in the last
+    instant before a file's ``os.replace`` raises too, after the files before it were
+    written (each file is whole either way). Returns which files were rewritten.
+    """
+    for path, _ in items:
+        if file_digest(path) != read_digests.get(path):
+            raise ChangedOnDiskError(
+                "changed on disk between our read and our write",
+                path=path,
+                hint="someone saved it meanwhile; nothing of it was lost: run the command again",
+            )
+    return [replace_if_unchanged(path, data, read_digest=read_digests.get(path)) for path, data in items]
 
 
 @contextlib.contextmanager

@@ -29,7 +29,7 @@ MAX_LINES = 500
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("pressroom", "model", "errors", "fsio", "config", "languages", "project", "scripts"),  # the shared core
     ("importer", "source", "segment"),
-    ("catalog",),
+    ("catalog", "catalog_guard"),  # catalog_guard: into pressroom/catalog/ with the split (issue 16)
     ("glossary",),
     ("review",),
     ("models", "draft"),
