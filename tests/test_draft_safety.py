@@ -261,7 +261,7 @@ def test_a_2000_word_paragraph_drafts_on_a_model_with_few_positions(
 def test_a_limit_the_model_file_does_not_show_is_learned_from_the_error(
     tmp_path: Path, short_model: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("pressroom.draft.model_position_limit", lambda model_dir: None)
+    monkeypatch.setattr("pressroom.draft.decoder.model_position_limit", lambda model_dir: None)
     project = make_project(tmp_path / "p", targets=["ur"], config="[translate]\nbeam_size = 1\n")
     sentences = news_sentences(6, seed=3)
     body = "\n".join(f'msgid "{s}"\nmsgstr ""\n' for s in sentences)
