@@ -44,9 +44,6 @@ UNREVIEWED = "unreviewed draft: not yet checked by a native editor"
 NOQA = "noqa:"
 GLOSSARY_NOTE = "glossary: "
 
-CATALOG_LOCK = ".lock"
-"""Lock file in the translations folder through which our catalog writers take turns (issue 17)."""
-
 STATE_PATH = Path(".cache") / "pressroom" / "extract-state.json"
 """Where extract remembers content hashes of what it last saw, under the project root."""
 
@@ -1046,23 +1043,24 @@ def extract(
     (state in ``.cache/pressroom/extract-state.json``) are skipped without parsing;
     ``force`` ignores that state. Every catalog of an article is read (and any broken
     one reported) before any of them is written. ``prune`` drops obsolete entries.
-    The run holds ``translations/.lock`` (``CATALOG_LOCK``), and a catalog saved by
-    someone else between our read and our write is read and merged again.
+    The run holds the content root's lock (``fsio.folder_lock``, taken by every writer
+    of catalogs), and when a catalog was saved by someone else between our read and our
+    write, it reads and merges again.
     """
     # --- concurrent writers: take turns, and redo the run on a change on disk (issue 17)
-    from .fsio import ChangedOnDiskError, file_lock
+    from .fsio import ChangedOnDiskError, folder_lock
 
-    with file_lock(project.translations_dir / CATALOG_LOCK):
+    with folder_lock(project.root):
         for attempt in range(3):
             try:
-                return _extract_locked(project, slugs, prune=prune, glossary=glossary, force=force)
+                return _extract_once(project, slugs, prune=prune, glossary=glossary, force=force)
             except ChangedOnDiskError:
                 if attempt == 2:
                     raise
     raise AssertionError("unreachable")
 
 
-def _extract_locked(
+def _extract_once(
     project: Project,
     slugs: Sequence[str] | None,
     *,

@@ -2,9 +2,9 @@
 
 Input: catalogs on disk, and the drafts ``translate`` made from an earlier read of them.
 Output: the same catalogs with those drafts written only where the file on disk still
-takes them, under the advisory lock (``translations/.lock``) through which our own
-catalog writers take turns (``extract`` holds it too, and checks its own writes with
-``fsio.write_all_if_unchanged``).
+takes them, under the content root's advisory lock (``fsio.folder_lock``) through
+which our own catalog writers take turns (``extract`` holds it too, and checks its own
+writes with ``fsio.write_all_if_unchanged``).
 
 A translator's editor and ``git pull`` do not take our lock, so the lock alone is not
 the guarantee. Every save re-reads the file just before writing when it changed since
@@ -34,9 +34,9 @@ from pathlib import Path
 
 import polib
 
-from .catalog import CATALOG_LOCK, MACHINE_DRAFT_NOTE, format_catalogs, is_machine_draft, read_catalog
+from .catalog import MACHINE_DRAFT_NOTE, format_catalogs, is_machine_draft, read_catalog
 from .errors import CatalogError
-from .fsio import ChangedOnDiskError, digest_bytes, file_digest, file_lock, replace_if_unchanged
+from .fsio import ChangedOnDiskError, digest_bytes, file_digest, folder_lock, replace_if_unchanged
 
 _READ_ATTEMPTS = 5
 _WRITE_ATTEMPTS = 5
@@ -57,9 +57,9 @@ __all__ = [
 
 
 @contextmanager
-def catalog_lock(translations_dir: Path, *, on_wait: Callable[[Path], None] | None = None) -> Iterator[None]:
-    """Hold ``translations/.lock`` while writing catalogs; see ``fsio.file_lock``."""
-    with file_lock(translations_dir / CATALOG_LOCK, on_wait=on_wait):
+def catalog_lock(root: Path, *, on_wait: Callable[[Path], None] | None = None) -> Iterator[None]:
+    """Hold the content root's lock while writing catalogs (``fsio.folder_lock``; extract takes it too)."""
+    with folder_lock(root, on_wait=on_wait):
         yield
 
 
@@ -251,8 +251,9 @@ class CatalogWriter:
     else wrote it in the meantime.
     """
 
-    def __init__(self, translations_dir: Path, *, on_wait: Callable[[Path], None] | None = None) -> None:
-        self.translations_dir = translations_dir
+    def __init__(self, root: Path, *, on_wait: Callable[[Path], None] | None = None) -> None:
+        self.root = root
+        """The content root, whose lock every save holds."""
         self.on_wait = on_wait
         self._known: dict[Path, CatalogSnapshot] = {}
 
@@ -281,7 +282,7 @@ class CatalogWriter:
         if not todo:
             return report
         outcome: dict[Path, tuple[int, int, bool]] = {}
-        with catalog_lock(self.translations_dir, on_wait=self.on_wait):
+        with catalog_lock(self.root, on_wait=self.on_wait):
             for attempt in range(_WRITE_ATTEMPTS):
                 staged: list[CatalogSnapshot] = []
                 for path in sorted(todo):

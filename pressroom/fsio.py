@@ -264,7 +264,7 @@ def replace_if_unchanged(path: Path, data: str | bytes, *, read_digest: str | No
     program (an editor, ``git pull``) in the meantime raises ``ChangedOnDiskError``
     and leaves its file alone, so the caller can re-read and redo its change. Returns
     whether the file was rewritten (identical content is left alone, as in
-    ``atomic_write``). Programs that take ``file_lock`` are excluded outright; the
+    ``atomic_write``). Programs that take ``folder_lock`` are excluded outright; the
     check narrows the window left to those that do not to the ``os.replace`` call.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -319,29 +319,28 @@ def write_all_if_unchanged(
 
 
 @contextlib.contextmanager
-def file_lock(lock_path: Path, *, on_wait: Callable[[Path], None] | None = None) -> Iterator[None]:
-    """Hold an exclusive advisory lock (``flock``) on ``lock_path`` for the block.
+def folder_lock(folder: Path, *, on_wait: Callable[[Path], None] | None = None) -> Iterator[None]:
+    """Hold an exclusive advisory lock (``flock``) on the folder ``folder`` for the block.
 
-    Our own writers of a folder take the same lock so they take turns; the lock file
-    is created when missing and never removed (removing it would let two holders
-    lock two different files). ``on_wait`` is called once, with the lock path, when
-    another process holds the lock and this one has to wait; without it the wait is
-    logged as a warning on the ``pressroom`` logger. The lock goes with the process,
-    so a killed holder never leaves it stuck.
+    Our own writers of a content root take this lock so they take turns. The folder
+    itself is locked, so no lock file appears in the project (nothing to ignore, to
+    clean up or to trip over). ``on_wait`` is called once, with the folder, when another
+    process holds the lock and this one has to wait; without it the wait is logged as
+    a warning on the ``pressroom`` logger. The lock goes with the process, so a killed
+    holder never leaves it stuck. Editors do not take it: see ``replace_if_unchanged``.
     """
     import fcntl
 
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             if on_wait is not None:
-                on_wait(lock_path)
+                on_wait(folder)
             else:
                 logging.getLogger("pressroom").warning(
-                    "waiting for another pressroom command to finish writing (lock: %s)", lock_path
+                    "waiting for another pressroom command to finish writing in %s", folder
                 )
             fcntl.flock(fd, fcntl.LOCK_EX)
         yield

@@ -15,7 +15,7 @@ from pressroom.catalog import extract, read_catalog, write_catalog
 from pressroom.fsio import (
     ChangedOnDiskError,
     file_digest,
-    file_lock,
+    folder_lock,
     replace_if_unchanged,
     write_all_if_unchanged,
 )
@@ -49,23 +49,25 @@ def test_write_all_if_unchanged_writes_nothing_when_one_changed(tmp_path: Path) 
 
 
 def _hold(lock: Path, held: multiprocessing.synchronize.Event, seconds: float) -> None:
-    with file_lock(lock):
+    with folder_lock(lock):
         held.set()
         time.sleep(seconds)
 
 
-def test_file_lock_makes_a_second_holder_wait_and_say_so(tmp_path: Path) -> None:
-    lock = tmp_path / "translations" / ".lock"
+def test_folder_lock_makes_a_second_holder_wait_and_say_so(tmp_path: Path) -> None:
+    lock = tmp_path / "project"
+    lock.mkdir()
     held = multiprocessing.get_context("spawn").Event()
     other = multiprocessing.get_context("spawn").Process(target=_hold, args=(lock, held, 0.5))
     other.start()
     assert held.wait(30)
     waited: list[Path] = []
     started = time.monotonic()
-    with file_lock(lock, on_wait=waited.append):
+    with folder_lock(lock, on_wait=waited.append):
         assert time.monotonic() - started > 0.2
     other.join()
     assert waited == [lock]
+    assert list(lock.iterdir()) == []  # no lock file in the project
 
 
 EPOCH = "1700000000"

@@ -262,7 +262,7 @@ def test_a_run_waits_for_the_lock_and_says_so(tmp_path: Path, models_dir: Path) 
     path.write_text(HEADER + "\n".join(f'msgid "{m}"\nmsgstr ""\n' for m in msgids), "utf-8")
     before = path.read_bytes()
     lock = ExitStack()
-    lock.enter_context(catalog_lock(project / "translations"))  # as if extract were writing
+    lock.enter_context(catalog_lock(project))  # as if extract were writing
     try:
         with translating(project, models_dir, tmp_path / "run") as process:
             deadline = time.monotonic() + 60
@@ -276,8 +276,6 @@ def test_a_run_waits_for_the_lock_and_says_so(tmp_path: Path, models_dir: Path) 
             assert process.wait(timeout=60) == 0
     finally:
         lock.close()
-    err = (tmp_path / "run.err").read_text()
-    assert (
-        "waiting for another pressroom command to finish writing catalogs (lock: translations/.lock)" in err
-    )
+    err = " ".join((tmp_path / "run.err").read_text().split())
+    assert f"waiting for another pressroom command to finish writing catalogs in {project}" in err
     assert all(e.msgstr == e.msgid for e in read_catalog(path) if e.msgid)

@@ -193,9 +193,8 @@ def run_translate(args: argparse.Namespace, ctx: Context) -> int:
             entries=f"{step.entries_done}/{step.entries_total}",
         )
 
-    def report_wait(lock: Path) -> None:
-        where = project.relative(lock)
-        ctx.warn(f"waiting for another pressroom command to finish writing catalogs (lock: {where})")
+    def report_wait(root: Path) -> None:
+        ctx.warn(f"waiting for another pressroom command to finish writing catalogs in {root}")
 
     with bar:
         report = draft_missing(

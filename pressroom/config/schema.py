@@ -138,6 +138,8 @@ SCHEMA = Table(
                 "models_dir": Text(),
                 "index_url": Text(),
                 "timeout": Number(maximum=3600),
+                "download_timeout": Number(maximum=7 * 24 * 3600),
+                "max_package_mb": Integer(1, 1_048_576),
                 "beam_size": Integer(1, 64),
                 "compute_type": Text(choices=COMPUTE_TYPES),
                 "inter_threads": Integer(1),

@@ -100,7 +100,7 @@ def draft_missing(
         glossary = read_glossary(project.glossary_path, scripts=scripts)
     report = DraftReport()
     date = _draft_date()
-    writer = CatalogWriter(project.translations_dir, on_wait=on_wait)
+    writer = CatalogWriter(project.root, on_wait=on_wait)
     cache = DraftCache(project.root / CACHE_PATH if settings.cache and not dry_run else None)
     try:
         for language in project.target_languages(list(langs) if langs else None):
