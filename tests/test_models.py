@@ -517,3 +517,21 @@ def test_doctor_loads_each_model_and_translate_names_a_damaged_one(
     assert "package translate-en_ur-1_0 does not load" in result.err and "models doctor" in result.err
     assert "Traceback" not in result.err
     assert path.read_bytes() == before
+
+
+def test_an_unreadable_package_folder_is_reported_and_removable(
+    run_cli: Callable[..., CliResult], project: Path, models_dir: Path, copy_package: Path
+) -> None:
+    assert run_cli("--project", project, "models", "install", copy_package).code == 0
+    broken = models_dir / "translate-en_fa-1_0"
+    broken.mkdir()
+    (broken / "metadata.json").write_text("{not json", "utf-8")
+    listing = run_cli("--project", project, "models", "list")
+    assert listing.code == 0 and "translate-en_ur-1_0" in listing.out
+    assert "bad package metadata" in listing.err
+    assert "workflow.py models remove translate-en_fa-1_0" in listing.err
+    doctor = run_cli("--project", project, "models", "doctor", "--lang", "ur")
+    assert doctor.code == 0 and "unreadable package folder" in doctor.out
+    removed = run_cli("--project", project, "models", "remove", "translate-en_fa-1_0")
+    assert removed.code == 0, removed.err
+    assert [p.name for p in models_dir.iterdir()] == ["translate-en_ur-1_0"]
