@@ -443,11 +443,11 @@ def test_placeholders_of_site_strings(languages: dict[str, Language], glossary: 
 def test_parallel_review_gives_the_same_findings(
     planted_project: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pressroom.review
+    import pressroom.review.findings
 
     root, _ = planted_project("planted")
     sequential = review(load_project(root), jobs=1)
-    monkeypatch.setattr(pressroom.review, "PARALLEL_MIN_CATALOGS", 1)
+    monkeypatch.setattr(pressroom.review.findings, "PARALLEL_MIN_CATALOGS", 1)
     assert review(load_project(root), jobs=2) == sequential
 
 

@@ -26,12 +26,12 @@ from typing import Any, Protocol
 
 import polib
 
-from . import __version__
-from .errors import CatalogError, SourceError
-from .fsio import atomic_write, read_text
-from .languages import Language
-from .model import Segment
-from .project import Project
+from .. import __version__
+from ..errors import CatalogError, SourceError
+from ..fsio import atomic_write, read_text
+from ..languages import Language
+from ..model import Segment
+from ..project import Project
 
 SIMILARITY_THRESHOLD = 0.6
 """Minimum similarity (2·LCS / total length, GNU fstrcmp's measure) for a fuzzy match."""
@@ -978,8 +978,8 @@ def _iter_article_catalogs(
     prune: bool,
     stamp: Callable[[], str],
 ) -> Iterator[_Pending]:
-    from .segment import iter_segments
-    from .source import read_article
+    from ..segment import iter_segments
+    from ..source import read_article
 
     article = read_article(project.source_path(slug))
     reference = project.relative(project.source_path(slug))

@@ -21,17 +21,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import SourceError
-from .languages import Language
-from .model import Finding, Severity
-from .scripts import BIDI_CONTROLS, BIDI_NAMES, LANG_SCRIPTS, foreign_runs, has_own_letters, iter_script_runs
+from ..errors import SourceError
+from ..languages import Language
+from ..model import Finding, Severity
+from ..scripts import BIDI_CONTROLS, BIDI_NAMES, LANG_SCRIPTS, foreign_runs, has_own_letters, iter_script_runs
 
 if TYPE_CHECKING:
     import polib
     from markdown_it import MarkdownIt
 
-    from .glossary import Glossary
-    from .project import Project
+    from ..glossary import Glossary
+    from ..project import Project
 
 CODES: Mapping[str, Severity] = {
     "untranslated": Severity.ERROR,
@@ -688,7 +688,7 @@ def review_catalog(
 
 def _noqa_codes(tcomment: str) -> set[str]:
     """Codes silenced by ``# noqa: code[, code]`` translator comment lines (as catalog.noqa_codes)."""
-    from .catalog import NOQA
+    from ..catalog import NOQA
 
     codes: set[str] = set()
     if NOQA in tcomment:
@@ -707,7 +707,7 @@ def _pairs(entry: ReviewEntry | polib.POEntry) -> list[tuple[str, str]]:
 
 
 def _review_slugs(project: Project, slugs: Sequence[str] | None) -> list[str]:
-    from .catalog import catalog_slugs
+    from ..catalog import catalog_slugs
 
     known = set(catalog_slugs(project))
     for lang in project.targets:
@@ -726,7 +726,7 @@ def _review_slugs(project: Project, slugs: Sequence[str] | None) -> list[str]:
 
 def load_glossary(project: Project) -> Glossary | None:
     """The project's glossary, or None when it has no glossary.csv."""
-    from .glossary import read_glossary
+    from ..glossary import read_glossary
 
     if not project.glossary_path.exists():
         return None
@@ -860,7 +860,7 @@ def read_entries(path: Path) -> list[ReviewEntry] | polib.POFile:
     time). Whatever it does not recognise, including every kind of broken file, goes
     to ``catalog.read_catalog``, which parses it or raises ``CatalogError`` path:line.
     """
-    from .catalog import read_catalog
+    from ..catalog import read_catalog
 
     try:
         text = path.read_bytes().decode("utf-8")
@@ -1034,7 +1034,7 @@ def format_html(project: Project, findings: Sequence[Finding], *, title: str = "
     """The self-contained HTML report (``render/review_report.html.j2``), autoescaped."""
     import jinja2
 
-    from .site import template_dirs
+    from ..site import template_dirs
 
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for finding in findings:
