@@ -477,7 +477,7 @@ def _catalog_paths(project: Project, lang: str, slugs: Sequence[str] | None) -> 
 
 
 def _is_human(entry: polib.POEntry) -> bool:
-    from .catalog import is_fuzzy
+    from .catalog.conventions import is_fuzzy
 
     return bool(entry.msgid and entry.msgstr and not entry.obsolete and not entry.msgid_plural) and not (
         is_fuzzy(entry)
@@ -587,7 +587,8 @@ def draft_missing(
     ``ModelMissingError`` (with the installing command) when a language that has
     work to do has no usable package. ``progress`` is called after every batch.
     """
-    from .catalog import is_machine_draft, read_catalog
+    from .catalog.conventions import is_machine_draft
+    from .catalog.io import read_catalog
 
     started = time.perf_counter()
     settings = read_settings(project)
@@ -645,7 +646,7 @@ def draft_missing(
                     if dry_run:
                         continue
                     if reuse:
-                        from .catalog import mark_memory_match
+                        from .catalog.conventions import mark_memory_match
 
                         entry.msgstr = reuse[0][0]
                         mark_memory_match(entry, origin)
@@ -680,7 +681,7 @@ def draft_missing(
 
 
 def _save(catalogs: Mapping[Path, Any], paths: Iterable[Path], report: DraftReport) -> None:
-    from .catalog import write_catalogs
+    from .catalog.io import write_catalogs
 
     items = [(path, catalogs[path]) for path in sorted(set(paths))]
     if not items:
@@ -703,7 +704,7 @@ def _draft_language(
     report: DraftReport,
     progress: Callable[[Progress], None] | None,
 ) -> None:
-    from .catalog import mark_draft
+    from .catalog.conventions import mark_draft
 
     decoder = Decoder(package, settings, beam_size=beam)
     jobs = []

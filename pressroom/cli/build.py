@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_build(args: argparse.Namespace, ctx: Context) -> int:
-    from ..catalog import extract
+    from ..catalog.extract import extract
     from ..fsio import atomic_write
     from ..review import format_html, has_errors, load_glossary, review, summarize
     from ..site import SITE_SLUG, update_site_catalogs
