@@ -557,7 +557,7 @@ def test_unexpected_error_is_one_line_naming_command_and_file(
     def broken(*args: object, **kwargs: object) -> None:
         raise TypeError("'int' object is not iterable")
 
-    monkeypatch.setattr(polib, "pofile", broken)
+    monkeypatch.setattr(polib, "POFile", broken)  # every catalog read builds one, on either path
     monkeypatch.chdir(sample_project)
     result = run_cli("--project", sample_project, "status")
     assert result.code == 1

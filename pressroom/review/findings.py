@@ -17,10 +17,12 @@ import functools
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..catalog.conventions import noqa_codes
+from ..catalog.io import read_catalog
 from ..errors import SourceError
 from ..languages import Language
 from ..model import Finding, Severity
@@ -630,7 +632,7 @@ def _closest(spelling: str, target: str) -> tuple[int, int] | None:
 
 
 def review_catalog(
-    po: Iterable[ReviewEntry] | polib.POFile,
+    po: Iterable[polib.POEntry],
     language: Language,
     *,
     article: str,
@@ -639,17 +641,14 @@ def review_catalog(
     settings: ReviewSettings | None = None,
     include_untranslated: bool = True,
 ) -> list[Finding]:
-    """Findings for one parsed catalog: translated and fuzzy entries; obsolete ones skipped.
-
-    ``po`` is a ``polib.POFile`` or the entries :func:`read_entries` returns.
-    """
+    """Findings for one parsed catalog: translated and fuzzy entries; obsolete ones skipped."""
 
     findings: list[Finding] = []
     for entry in po:
         if entry.obsolete or not entry.msgid:
             continue
         pairs = _pairs(entry)
-        silenced = _noqa_codes(entry.tcomment)
+        silenced = noqa_codes(entry)
         for source, target in pairs:
             if not target.strip():
                 if include_untranslated and "untranslated" not in silenced:
@@ -686,20 +685,7 @@ def review_catalog(
     return findings
 
 
-def _noqa_codes(tcomment: str) -> set[str]:
-    """Codes silenced by ``# noqa: code[, code]`` translator comment lines (as catalog.noqa_codes)."""
-    from ..catalog import NOQA
-
-    codes: set[str] = set()
-    if NOQA in tcomment:
-        for line in tcomment.split("\n"):
-            stripped = line.strip()
-            if stripped.startswith(NOQA):
-                codes.update(code.strip() for code in stripped[len(NOQA) :].split(",") if code.strip())
-    return codes
-
-
-def _pairs(entry: ReviewEntry | polib.POEntry) -> list[tuple[str, str]]:
+def _pairs(entry: polib.POEntry) -> list[tuple[str, str]]:
     if not entry.msgid_plural:
         return [(entry.msgid, entry.msgstr)]
     forms = sorted(entry.msgstr_plural.items())
@@ -707,7 +693,7 @@ def _pairs(entry: ReviewEntry | polib.POEntry) -> list[tuple[str, str]]:
 
 
 def _review_slugs(project: Project, slugs: Sequence[str] | None) -> list[str]:
-    from ..catalog import catalog_slugs
+    from ..catalog.stats import catalog_slugs
 
     known = set(catalog_slugs(project))
     for lang in project.targets:
@@ -732,143 +718,6 @@ def load_glossary(project: Project) -> Glossary | None:
         return None
     scripts = {code: language.script for code, language in project.languages.items()}
     return read_glossary(project.glossary_path, scripts=scripts)
-
-
-# --------------------------------------------------------------------------- fast reading
-
-
-@dataclass(slots=True)
-class ReviewEntry:
-    """The parts of a PO entry review looks at (the attribute names of ``polib.POEntry``)."""
-
-    msgid: str = ""
-    msgctxt: str | None = None
-    msgstr: str = ""
-    msgid_plural: str = ""
-    msgstr_plural: dict[int, str] = field(default_factory=dict)
-    flags: list[str] = field(default_factory=list)
-    tcomment: str = ""
-    obsolete: bool = False
-    linenum: int = 0
-
-
-# Strings as "unrolled loops" (runs of plain characters between escapes): fast in sre.
-_PO_KEYWORD = re.compile(r'(msgctxt|msgid|msgid_plural|msgstr|msgstr\[(\d+)\]) "([^"\\]*(?:\\.[^"\\]*)*)"')
-_PO_STRING = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"')
-_PO_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
-_PO_ESCAPE = re.compile(r"\\(.)")
-
-
-class _Unusual(Exception):
-    """Something the fast reader does not handle; read_catalog decides."""
-
-
-def _unescape(text: str) -> str:
-    if "\\" not in text:
-        return text
-
-    def replace(found: re.Match[str]) -> str:
-        char = found.group(1)
-        if char not in _PO_ESCAPES:
-            raise _Unusual(char)
-        return _PO_ESCAPES[char]
-
-    return _PO_ESCAPE.sub(replace, text)
-
-
-def _parse_po(text: str) -> list[ReviewEntry]:
-    """Entries of a well-formed PO file; raises _Unusual for anything else."""
-    entries: list[ReviewEntry] = []
-    entry: ReviewEntry | None = None
-    field_name = ""
-    plural_index = 0
-    seen_msgstr = False
-    comments: list[str] = []
-
-    def finish() -> None:
-        if entry is None:
-            return
-        if not seen_msgstr and not entry.obsolete:
-            raise _Unusual("msgid without msgstr")
-        entry.tcomment = "\n".join(comments)
-        entries.append(entry)
-
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line:
-            finish()
-            entry, field_name, seen_msgstr, comments = None, "", False, []
-            continue
-        first = line[0]
-        if first == "#":
-            if entry is not None and (seen_msgstr or entry.obsolete) and line[:2] != "#~":
-                finish()
-                entry, field_name, seen_msgstr, comments = None, "", False, []
-            if entry is None:
-                entry = ReviewEntry(linenum=number)
-            kind = line[:2]
-            if kind == "#~":
-                entry.obsolete = True
-            elif kind == "#,":
-                entry.flags += [flag.strip() for flag in line[2:].split(",") if flag.strip()]
-            elif kind in ("#.", "#:", "#|"):
-                pass
-            elif line == "#" or kind == "# ":
-                comments.append(line[2:])
-            else:
-                raise _Unusual(line)
-            continue
-        if entry is not None and entry.obsolete:
-            raise _Unusual("obsolete entry with live lines")
-        if first == '"':
-            found = _PO_STRING.fullmatch(line)
-            if found is None or entry is None or not field_name:
-                raise _Unusual(line)
-            value = _unescape(found.group(1))
-        else:
-            found = _PO_KEYWORD.fullmatch(line)
-            if found is None:
-                raise _Unusual(line)
-            field_name = found.group(1)
-            if entry is None or (seen_msgstr and field_name in ("msgctxt", "msgid")):
-                finish()
-                entry, seen_msgstr, comments = ReviewEntry(linenum=number), False, []
-            if field_name.startswith("msgstr"):
-                seen_msgstr = True
-                if found.group(2) is not None:
-                    field_name = "msgstr[]"
-                    plural_index = int(found.group(2))
-                    entry.msgstr_plural[plural_index] = ""
-            elif field_name == "msgctxt":
-                entry.msgctxt = ""
-            value = _unescape(found.group(3))
-        if field_name == "msgstr[]":
-            entry.msgstr_plural[plural_index] += value
-        else:
-            setattr(entry, field_name, getattr(entry, field_name) + value)
-    finish()
-    keys = [(e.msgctxt, e.msgid) for e in entries if not e.obsolete]
-    if len(set(keys)) != len(keys):
-        raise _Unusual("duplicate message")
-    return entries
-
-
-def read_entries(path: Path) -> list[ReviewEntry] | polib.POFile:
-    """The entries of one catalog, quickly; ``read_catalog`` for anything unusual.
-
-    Catalogs written by this workflow are msgcat-canonical, and a small strict reader
-    handles them at a fraction of polib's cost (reading was a third of a review's
-    time). Whatever it does not recognise, including every kind of broken file, goes
-    to ``catalog.read_catalog``, which parses it or raises ``CatalogError`` path:line.
-    """
-    from ..catalog import read_catalog
-
-    try:
-        text = path.read_bytes().decode("utf-8")
-        if "\r" in text:
-            raise _Unusual("CR line ends")
-        return _parse_po(text)
-    except (_Unusual, UnicodeDecodeError, OSError):
-        return read_catalog(path)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -911,7 +760,7 @@ def _review_task(
             )
         ]
     return review_catalog(
-        read_entries(task.path),
+        read_catalog(task.path),
         language,
         article=task.slug,
         path=task.path,
