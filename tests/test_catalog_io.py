@@ -204,6 +204,15 @@ def test_anything_unusual_takes_the_general_path(change: tuple[str, str]) -> Non
     assert io._read_canonical(TRICKY.replace(*change)) is None
 
 
+@pytest.mark.parametrize(
+    "tail",
+    ['#~| msgid "a"\n', "# only a comment\n", '"a string"\n', '#~ msgid "a"\n', 'msgstr "a"\n', "#\n"],
+)
+def test_fragments_take_the_general_path(tail: str) -> None:
+    """Half an entry at the end of a file: the fast path declines, never crashes."""
+    assert io._read_canonical(TRICKY + "\n" + tail) is None
+
+
 _TEXT = st.text(
     st.sampled_from(list('ab "\\\t\n#~|:,.') + list("ہزارہ کوئٹہ۔") + list("පාකිස්තානය")), min_size=1, max_size=40
 ).filter(lambda t: t.strip() != "")
@@ -269,3 +278,58 @@ def test_written_catalogs_read_the_same_on_both_paths(entries: list[polib.POEntr
 
 def test_reader_needs_no_gettext_but_the_oracle_does() -> None:
     assert shutil.which("msgfmt") and shutil.which("msgcat"), "GNU gettext is the oracle of these tests"
+
+
+_BLOCKS = [
+    *(block.split("\n") for block in TRICKY.rstrip("\n").split("\n\n")[1:]),
+    [
+        "#",
+        "# a",
+        "#",
+        "#. x",
+        "#. y",
+        "#, fuzzy",
+        '#| msgctxt "c"',
+        '#| msgid ""',
+        '#| "p"',
+        'msgid "b"',
+        'msgstr "c"',
+    ],
+    ['#| msgid_plural "ps"', 'msgid "s"', 'msgid_plural "ps"', 'msgstr[0] ""', '"x"', 'msgstr[1] "y"'],
+    ["# kept", "#, fuzzy", '#~ msgctxt "k"', '#~ msgid "o"', '#~ ""', '#~ "p"', '#~ msgstr "q"'],
+]
+_NOISE = [
+    *['#~ msgctxt "c"', '#| msgid_plural "p"', '#| "more"', '#~| "x"', '#~ "z"', "#~", "#|", " ", ""],
+    *['msgstr[1] "y"', 'msgstr[12] "y"', 'msgid "a"', 'msgstr ""', '"\\\\"', '"\\a"', "#.", "#:", "#,"],
+    *["#: a:1 b", "#, c-format", "# x ", '"tail"', 'msgctxt "m"', "#~ #", '#~ msgstr[0] ""', "#x"],
+]
+
+
+@st.composite
+def _jumbles(draw: st.DrawFn) -> str:
+    """PO text of entries taken from valid ones, some lines dropped, copied, moved or added."""
+    blocks = []
+    for lines in draw(st.lists(st.sampled_from(_BLOCKS), min_size=1, max_size=4)):
+        lines = list(lines)
+        for _ in range(draw(st.integers(0, 3))):
+            where = draw(st.integers(0, len(lines) - 1)) if lines else 0
+            what = draw(st.sampled_from(["drop", "copy", "add", "move"]))
+            if what == "add" or not lines:
+                lines.insert(where, draw(st.sampled_from(_NOISE)))
+            elif what == "drop":
+                del lines[where]
+            elif what == "copy":
+                lines.insert(draw(st.integers(0, len(lines))), lines[where])
+            else:
+                lines.insert(draw(st.integers(0, len(lines) - 1)), lines.pop(where))
+        blocks.append("\n".join(lines))
+    return TRICKY.split("\n\n")[0] + "\n\n" + "\n\n".join(blocks) + "\n"
+
+
+@settings(max_examples=400, deadline=None)
+@given(_jumbles())
+def test_fast_path_accepts_only_what_the_general_path_reads_the_same(text: str) -> None:
+    """Property: on mangled PO text the fast path declines or agrees; it never crashes."""
+    fast = io._read_canonical(text)
+    if fast is not None:
+        assert _attributes(fast) == _attributes(io._read_general(text, Path("jumble.po")))

@@ -206,9 +206,8 @@ def _parse_entry(block: str, start: int) -> polib.POEntry:
             raise _NotCanonical(line)
         comments.read(line)
         index += 1
-    linenum = start
-    while lines[linenum - start][:3] == "#~|":
-        linenum += 1  # polib skips #~| lines: the entry starts after them
+    # polib skips #~| lines: the entry starts after them
+    linenum = start + next((number for number, line in enumerate(lines) if line[:3] != "#~|"), 0)
     values: dict[str | int, str] = {}
     last: str | None = None
     current: str | int = ""
