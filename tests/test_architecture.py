@@ -47,7 +47,6 @@ KNOWN_BACKWARD: Mapping[tuple[str, str], str] = {
 """(importing stage, imported later stage) tolerated for now, and why."""
 
 OVERSIZED: Mapping[str, str] = {
-    "review/findings.py": "being split into pressroom/review/ (issue 16)",
     "draft.py": "machine drafts: to split (settings, cache, executors)",
     "glossary.py": "glossary reading, matching and checks: to split",
     "models.py": "Argos package index and installation: to split",

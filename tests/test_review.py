@@ -443,9 +443,9 @@ def test_placeholders_of_site_strings(languages: dict[str, Language], glossary: 
 def test_parallel_review_gives_the_same_findings(
     planted_project: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pressroom.review.findings
+    import pressroom.review.runner
 
     root, _ = planted_project("planted")
     sequential = review(load_project(root), jobs=1)
-    monkeypatch.setattr(pressroom.review.findings, "PARALLEL_MIN_CATALOGS", 1)
+    monkeypatch.setattr(pressroom.review.runner, "PARALLEL_MIN_CATALOGS", 1)
     assert review(load_project(root), jobs=2) == sequential
