@@ -194,10 +194,11 @@ def test_broken_text_leaves_the_fast_path(tmp_path: Path, text: str, line: int, 
         ("\n# second line\n", "\n# second line \n"),  # trailing space: polib strips it
         ('msgstr "ترجمہ', 'msgstr  "ترجمہ'),  # two spaces after a keyword
         ("\n\n#~|", "\n\n\n#~|"),  # two blank lines
+        ('\n\nmsgid "one', '\n\n\nmsgid "one'),  # two blank lines before a keyword
         ("%(n)s files", "%(n)s\u2028files"),  # a line separator inside a string: polib splits there
         ("back\\\\slash", "back\\aslash"),  # an escape polib does not know
     ],
-    ids=["trailing-space", "double-space", "blank-lines", "line-separator", "unknown-escape"],
+    ids=["trailing-space", "double-space", "blank-lines", "blank-keyword", "line-separator", "bad-escape"],
 )
 def test_anything_unusual_takes_the_general_path(change: tuple[str, str]) -> None:
     assert change[0] in TRICKY
