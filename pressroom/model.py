@@ -1,7 +1,7 @@
 """The small data model shared by every stage.
 
 Stages pass these frozen records to each other; the gettext catalog itself is
-polib's ``POFile``/``POEntry`` (our conventions on it live in ``catalog.py``).
+polib's ``POFile``/``POEntry`` (our conventions on it live in ``catalog/conventions.py``).
 """
 
 from __future__ import annotations

@@ -136,7 +136,7 @@ def update_site_catalogs(project: Project, langs: list[str] | None = None) -> li
     """
     import polib
 
-    from .catalog import read_catalog, write_catalog
+    from .catalog.io import read_catalog, write_catalog
 
     pot = build_site_template(project)
     changed: list[Path] = []
@@ -232,6 +232,6 @@ def site_translations(project: Project, lang: str, *, include_drafts: bool) -> S
     """The site strings of ``lang``; English (the msgids) for the source language or no catalog."""
     if lang == project.source_language or not project.po_path(lang, SITE_SLUG).exists():
         return SiteTranslations({})
-    from .catalog import translations
+    from .catalog.conventions import translations
 
     return SiteTranslations(translations(project, lang, SITE_SLUG, include_drafts=include_drafts))

@@ -306,7 +306,7 @@ def test_merge_threshold_is_gnu_similarity() -> None:
 
 
 def test_missing_msgcat_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("pressroom.catalog.shutil.which", lambda name: None)
+    monkeypatch.setattr("pressroom.catalog.io.shutil.which", lambda name: None)
     po = make_po()
     po.append(polib.POEntry(msgid="Hello", msgstr=""))
     with pytest.raises(CatalogError, match="msgcat is not installed") as info:

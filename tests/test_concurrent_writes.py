@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import time
 from pathlib import Path
@@ -10,8 +11,8 @@ import polib
 import pytest
 from conftest import gnu_check
 
-from pressroom import catalog
-from pressroom.catalog import extract, read_catalog, write_catalog
+from pressroom.catalog import read_catalog, write_catalog
+from pressroom.catalog.extract import extract
 from pressroom.fsio import (
     ChangedOnDiskError,
     file_digest,
@@ -20,6 +21,9 @@ from pressroom.fsio import (
     write_all_if_unchanged,
 )
 from pressroom.project import load_project
+
+# The module, not the function of the same name that pressroom.catalog re-exports.
+catalog_extract = importlib.import_module("pressroom.catalog.extract")
 
 
 def test_replace_if_unchanged_refuses_a_file_changed_since_read(tmp_path: Path) -> None:
@@ -84,7 +88,7 @@ def test_extract_merges_again_when_a_catalog_is_saved_between_its_read_and_write
     extract(project)
     source.write_text(front + "First paragraph.\n\nSecond paragraph.\n\nThird paragraph.\n", "utf-8")
     po_path = project.po_path("ur", "a")
-    original = catalog.format_catalogs
+    original = catalog_extract.format_catalogs
     saves = []
 
     def translator_saves_meanwhile(catalogs: list[polib.POFile]) -> list[str]:
@@ -95,7 +99,7 @@ def test_extract_merges_again_when_a_catalog_is_saved_between_its_read_and_write
             write_catalog(po_path, po)
         return original(catalogs)
 
-    monkeypatch.setattr(catalog, "format_catalogs", translator_saves_meanwhile)
+    monkeypatch.setattr(catalog_extract, "format_catalogs", translator_saves_meanwhile)
     report = extract(project)
     assert saves and report.new >= 1
     po = read_catalog(po_path)

@@ -24,7 +24,7 @@ from conftest import REPO, CliResult, gnu_check
 from tiny_argos import build_copy_package, cached_build, make_project, news_sentences
 
 from pressroom.catalog import is_fuzzy, is_machine_draft, read_catalog
-from pressroom.catalog_guard import catalog_lock
+from pressroom.catalog.guard import catalog_lock
 from pressroom.models import MODELS_DIR_ENV
 
 EPOCH = "1700000000"

@@ -19,7 +19,7 @@ from conftest import CliResult
 from tiny_argos import build_copy_package, cached_build, make_project, news_sentences, po_text
 
 from pressroom.catalog import is_machine_draft, mark_draft, read_catalog
-from pressroom.catalog_guard import Draft, apply_drafts
+from pressroom.catalog.guard import Draft, apply_drafts
 from pressroom.draft import Decoder, Unit, cut_sentence, draft_missing
 from pressroom.models import MODELS_DIR_ENV
 from pressroom.project import load_project

@@ -557,7 +557,7 @@ def test_unexpected_error_is_one_line_naming_command_and_file(
     def broken(*args: object, **kwargs: object) -> None:
         raise TypeError("'int' object is not iterable")
 
-    monkeypatch.setattr(polib, "pofile", broken)
+    monkeypatch.setattr(polib, "POFile", broken)  # every catalog read builds one, on either path
     monkeypatch.chdir(sample_project)
     result = run_cli("--project", sample_project, "status")
     assert result.code == 1
@@ -576,13 +576,13 @@ def test_unexpected_error_is_one_line_naming_command_and_file(
 def test_os_error_names_the_file(
     sample_project: Path, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pressroom import catalog
+    from pressroom.catalog import stats
 
     def denied(project: object, lang: str, slug: str) -> None:
         path = sample_project / "translations" / lang / f"{slug}.po"
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(catalog, "catalog_stats", denied)
+    monkeypatch.setattr(stats, "catalog_stats", denied)
     monkeypatch.chdir(sample_project)
     result = run_cli("--project", sample_project, "status")
     assert result.code == 1

@@ -443,64 +443,9 @@ def test_placeholders_of_site_strings(languages: dict[str, Language], glossary: 
 def test_parallel_review_gives_the_same_findings(
     planted_project: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pressroom.review
+    import pressroom.review.runner
 
     root, _ = planted_project("planted")
     sequential = review(load_project(root), jobs=1)
-    monkeypatch.setattr(pressroom.review, "PARALLEL_MIN_CATALOGS", 1)
+    monkeypatch.setattr(pressroom.review.runner, "PARALLEL_MIN_CATALOGS", 1)
     assert review(load_project(root), jobs=2) == sequential
-
-
-def _fields(entries: Any) -> list[tuple[Any, ...]]:
-    return [
-        (
-            e.msgctxt,
-            e.msgid,
-            e.msgstr,
-            e.msgid_plural or "",
-            dict(e.msgstr_plural),
-            e.flags,
-            e.tcomment,
-            e.linenum,
-        )
-        for e in entries
-        if not e.obsolete and e.msgid
-    ]
-
-
-def test_fast_reader_agrees_with_polib(planted_project: Callable[..., Any], tmp_path: Path) -> None:
-    from pressroom.review import ReviewEntry, read_entries
-
-    root, _ = planted_project("planted")
-    paths = sorted(root.glob("translations/*/*.po")) + sorted(REPO.glob("translations/*/*.po"))
-    tricky = tmp_path / "tricky.po"
-    tricky.write_text(
-        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-        "# noqa: number-mismatch\n# second line\n#. paragraph\n#: source/a.md:3\n#, fuzzy, python-format\n"
-        '#| msgid "old"\nmsgctxt "title"\nmsgid ""\n"Tab\\tquote \\" back\\\\slash "\n"line\\n"\n'
-        'msgstr "ترجمہ \\"اقتباس\\""\n\n'
-        'msgid "one file"\nmsgid_plural "%(n)s files"\nmsgstr[0] "ایک فائل"\nmsgstr[1] "%(n)s فائلیں"\n\n'
-        '#~ msgid "gone"\n#~ msgstr "گیا"\n',
-        encoding="utf-8",
-    )
-    paths.append(tricky)
-    for path in paths:
-        fast = read_entries(path)
-        assert fast and isinstance(fast[0], ReviewEntry), path  # the fast path was taken
-        assert _fields(fast) == _fields(polib.pofile(str(path))), path
-    assert [e.obsolete for e in read_entries(tricky)] == [False, False, False, True]
-
-
-def test_fast_reader_leaves_broken_files_to_read_catalog(tmp_path: Path) -> None:
-    from pressroom.errors import CatalogError
-    from pressroom.review import read_entries
-
-    broken = tmp_path / "broken.po"
-    broken.write_text('msgid "a"\nmsgstr "b\n', encoding="utf-8")
-    with pytest.raises(CatalogError) as caught:
-        read_entries(broken)
-    assert caught.value.line == 2
-    duplicate = tmp_path / "duplicate.po"
-    duplicate.write_text('msgid "a"\nmsgstr "b"\n\nmsgid "a"\nmsgstr "c"\n', encoding="utf-8")
-    with pytest.raises(CatalogError):
-        read_entries(duplicate)

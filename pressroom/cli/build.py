@@ -35,9 +35,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_build(args: argparse.Namespace, ctx: Context) -> int:
-    from ..catalog import extract
+    from ..catalog.extract import extract
     from ..fsio import atomic_write
-    from ..review import format_html, has_errors, load_glossary, review, summarize
+    from ..review.report import format_html, has_errors, summarize
+    from ..review.runner import load_glossary, review
     from ..site import SITE_SLUG, update_site_catalogs
     from .rendering import print_report, render_with_progress, split_list
 

@@ -47,7 +47,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run_review(args: argparse.Namespace, ctx: Context) -> int:
     from ..fsio import atomic_write
-    from ..review import format_html, format_json, has_errors, review, summarize
+    from ..review.report import format_html, format_json, format_text, has_errors, summarize
+    from ..review.runner import review
 
     project = ctx.project
     findings = review(
@@ -69,7 +70,7 @@ def run_review(args: argparse.Namespace, ctx: Context) -> int:
     elif args.format == "html":
         report = format_html(project, findings)
     else:
-        report = _plain_text(ctx, findings) + summary + "\n"
+        report = format_text(project, findings) + summary + "\n"
     if args.output is None:
         ctx.out.file.write(report)
     else:
@@ -78,15 +79,10 @@ def run_review(args: argparse.Namespace, ctx: Context) -> int:
     return status
 
 
-def _location(ctx: Context, finding: Finding) -> str:
-    if finding.path is None:
-        return ""
-    where = ctx.project.relative(finding.path)
-    return f"{where}:{finding.line}" if finding.line else where
-
-
 def _print_text(ctx: Context, findings: list[Finding]) -> None:
     from rich.text import Text
+
+    from ..review.report import finding_location
 
     current: tuple[str, str] | None = None
     for finding in findings:
@@ -94,23 +90,10 @@ def _print_text(ctx: Context, findings: list[Finding]) -> None:
             current = (finding.article, finding.lang)
             ctx.out.print(Text(f"{finding.article} [{finding.lang}]", style="bold underline"))
         line = Text("  ")
-        line.append(_location(ctx, finding) + ": ")
+        line.append(finding_location(ctx.project, finding) + ": ")
         line.append(str(finding.severity), style=_STYLE.get(str(finding.severity), ""))
         line.append(f" [{finding.code}] ", style="cyan")
         line.append(finding.message)
         ctx.out.print(line)
         if finding.hint:
             ctx.out.print(Text(f"      hint: {finding.hint}", style="dim"))
-
-
-def _plain_text(ctx: Context, findings: list[Finding]) -> str:
-    lines = []
-    current: tuple[str, str] | None = None
-    for finding in findings:
-        if (finding.article, finding.lang) != current:
-            current = (finding.article, finding.lang)
-            lines.append(f"{finding.article} [{finding.lang}]")
-        lines.append(f"  {_location(ctx, finding)}: {finding.severity} [{finding.code}] {finding.message}")
-        if finding.hint:
-            lines.append(f"      hint: {finding.hint}")
-    return "\n".join(lines) + ("\n" if lines else "")

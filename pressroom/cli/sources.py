@@ -51,7 +51,7 @@ def _load_glossary(ctx: Context) -> Any:
 
 
 def run_extract(args: argparse.Namespace, ctx: Context) -> int:
-    from ..catalog import extract
+    from ..catalog.extract import extract
 
     report = extract(
         ctx.project,
@@ -82,7 +82,7 @@ def run_extract(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def run_status(args: argparse.Namespace, ctx: Context) -> int:
-    from ..catalog import catalog_slugs, catalog_stats
+    from ..catalog.stats import catalog_slugs, catalog_stats
     from ..errors import SourceError
 
     project = ctx.project

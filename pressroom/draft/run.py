@@ -23,7 +23,7 @@ from .terms import finish_glossary, glossary_repairs
 if TYPE_CHECKING:
     import polib
 
-    from ..catalog_guard import CatalogWriter, Draft
+    from ..catalog.guard import CatalogWriter, Draft
     from ..glossary import Glossary
 
 
@@ -79,14 +79,14 @@ def draft_missing(
 
     Human work is never touched: only empty entries, and with ``refresh_drafts`` the
     entries whose msgstr is still exactly what the engine wrote, are (re)drafted.
-    Drafts are written after every batch by a ``catalog_guard.CatalogWriter``, onto
+    Drafts are written after every batch by a ``catalog.guard.CatalogWriter``, onto
     the catalog as it is on disk at that moment, so what translators and ``extract``
     saved meanwhile is kept. ``ModelMissingError`` (with the installing command) when a
     language that has work to do has no usable package. ``progress`` is called after
     every batch; ``on_wait`` when another command holds the catalogs' lock.
     """
     from ..catalog import is_machine_draft, mark_memory_match
-    from ..catalog_guard import CatalogWriter, Draft
+    from ..catalog.guard import CatalogWriter, Draft
 
     started = time.perf_counter()
     settings = read_settings(project)
@@ -198,7 +198,7 @@ def _draft_language(
     progress: Callable[[Progress], None] | None,
 ) -> None:
     from ..catalog import mark_draft
-    from ..catalog_guard import Draft, mark_draft_failed
+    from ..catalog.guard import Draft, mark_draft_failed
 
     package = decoder.package
     jobs = []

@@ -73,8 +73,8 @@ def publish_blockers(
     ``findings`` from a review already run over these catalogs (``build``) are used
     instead of reviewing them again.
     """
-    from ..catalog import read_catalog
-    from ..review import review
+    from ..catalog.io import read_catalog
+    from ..review.runner import review
 
     blockers: list[Blocker] = []
     for catalog_slug in (slug, SITE_SLUG):

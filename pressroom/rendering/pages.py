@@ -77,7 +77,7 @@ class PageBuilder:
         if lang == self.project.source_language:
             return {}
         if (lang, slug) not in self._messages:
-            from ..catalog import translations
+            from ..catalog.conventions import translations
 
             self._messages[(lang, slug)] = translations(
                 self.project, lang, slug, include_drafts=self.plan.include_drafts

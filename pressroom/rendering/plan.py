@@ -120,7 +120,7 @@ def plan_editions(
     edition is not rendered; with it, it is rendered as a draft unless its catalog
     does not exist at all.
     """
-    from ..review import load_glossary
+    from ..review.runner import load_glossary
 
     glossary = load_glossary(project) if findings is None else None
     source = project.source_language

@@ -34,9 +34,10 @@ from pathlib import Path
 
 import polib
 
-from .catalog import MACHINE_DRAFT_NOTE, format_catalogs, is_machine_draft, read_catalog
-from .errors import CatalogError
-from .fsio import ChangedOnDiskError, digest_bytes, file_digest, folder_lock, replace_if_unchanged
+from ..errors import CatalogError
+from ..fsio import ChangedOnDiskError, digest_bytes, file_digest, folder_lock, replace_if_unchanged
+from .conventions import MACHINE_DRAFT_NOTE, is_machine_draft
+from .io import format_catalogs, read_catalog
 
 _READ_ATTEMPTS = 5
 _WRITE_ATTEMPTS = 5

@@ -1,0 +1,74 @@
+"""The ``end-punctuation`` check: a translation ends as its source does, in its own marks.
+
+Urdu ends a sentence with ``۔``, Persian with ``.``, both ask with ``؟`` and pause
+with ``،``; Sinhala uses Latin marks. A title without a full stop stays without one.
+"""
+
+from __future__ import annotations
+
+from ..languages import Language
+from .codes import Problem
+
+_TRAILING = " \t\n\u00a0\"'”’»)]*_\u200f\u200e\u061c"
+_END_MARKS = ".?!,;:۔؟،؛…"
+
+
+def _end_mark(text: str) -> tuple[str, int]:
+    """The last punctuation mark before closing quotes, brackets and markup, and its offset."""
+    index = len(text) - 1
+    while index >= 0 and text[index] in _TRAILING:
+        index -= 1
+    if index >= 0 and text[index] in _END_MARKS:
+        return text[index], index
+    return "", index
+
+
+def check_end_punctuation(source: str, target: str, language: Language) -> list[Problem]:
+    """The translation ends the way the source does, in the language's own punctuation."""
+    want, _ = _end_mark(source)
+    have, at = _end_mark(target)
+    arabic = language.script == "Arab"
+    span = (at, at + 1) if have else None
+    expected = {
+        ".": language.full_stop,
+        "?": language.question_mark,
+        ",": language.comma,
+        ";": "؛" if arabic else ";",
+    }
+
+    def problem(message: str, hint: str) -> list[Problem]:
+        return [Problem(code="end-punctuation", message=message, hint=hint, span=span)]
+
+    if arabic and have and have in "?,;":
+        return problem(
+            f"Latin {have!r} at the end of {language.name} text",
+            f"use {expected[have]!r}",
+        )
+    if have == "۔" and language.full_stop != "۔":
+        return problem(f"Urdu full stop '۔' in {language.name}", f"use {language.full_stop!r}")
+    if want in expected:
+        target_mark = expected[want]
+        accepted = {target_mark}
+        if want == ".":
+            accepted |= {language.question_mark, "!", "…", ":"}
+        elif want == ",":
+            accepted.add(language.full_stop)  # a segment cannot end mid-sentence; the source slipped
+            if not arabic:
+                accepted.add("?")
+        if have not in accepted:
+            found = f"ends with {have!r}" if have else "has no end punctuation"
+            return problem(
+                f"source ends with {want!r}, translation {found}",
+                f"end with {target_mark!r}",
+            )
+    elif want in ("!", ":", "…"):
+        if not have:
+            return problem(
+                f"source ends with {want!r}, translation has no end punctuation", f"end with {want!r}"
+            )
+    elif not want and have in (".", "۔"):
+        return problem(
+            "translation ends with a full stop, the source does not",
+            "titles, headings and list items keep the source's (absent) end punctuation",
+        )
+    return []

@@ -1,0 +1,52 @@
+"""The ``double-space`` and ``bidi-control`` checks: what the eye does not see in a translation.
+
+A doubled space the source does not have, and bidi control characters (LRM, RLM,
+embeddings, isolates) the source does not have: direction comes from the page's
+``lang`` and ``dir`` attributes, never from characters in the text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..scripts import BIDI_CONTROLS, BIDI_NAMES
+from .codes import Problem
+
+_DOUBLE_SPACE = re.compile(r"(?<=\S)[ \u00a0]{2,}(?=\S)")
+_BIDI = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
+
+
+def check_double_space(source: str, target: str) -> list[Problem]:
+    """No doubled space between words, unless the source has one."""
+    if _DOUBLE_SPACE.search(source):
+        return []
+    found = _DOUBLE_SPACE.search(target)
+    if not found:
+        return []
+    return [
+        Problem(
+            code="double-space",
+            message="doubled space in the translation",
+            hint="use one space between words",
+            span=(found.start(), found.end()),
+        )
+    ]
+
+
+def check_bidi_controls(source: str, target: str) -> list[Problem]:
+    """No invisible bidi control characters that the source does not have."""
+    if not _BIDI.search(target):
+        return []
+    stray = [index for index, char in enumerate(target) if char in BIDI_CONTROLS and char not in source]
+    if not stray:
+        return []
+    names = sorted({BIDI_NAMES[target[index]] for index in stray})
+    return [
+        Problem(
+            code="bidi-control",
+            message=f"invisible bidi control character{'s' if len(names) > 1 else ''} "
+            f"{', '.join(names)} in the translation",
+            hint="delete it; direction comes from the page's lang and dir attributes",
+            span=(stray[0], stray[0] + 1),
+        )
+    ]
