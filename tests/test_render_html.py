@@ -18,6 +18,7 @@ import pytest
 from conftest import REPO, CliResult
 
 from pressroom.catalog import mark_unreviewed, write_catalog
+from pressroom.errors import RenderError
 from pressroom.project import load_project
 from pressroom.rendering import render, wrap_latin_runs
 from pressroom.site import update_site_catalogs
@@ -451,3 +452,48 @@ def test_two_renders_at_once_both_succeed(sample_project: Path) -> None:
         assert run.returncode == 0, err.decode()
     assert (sample_project / "build" / "fonts").is_dir()
     assert not list((sample_project / "build").rglob("*.tmp"))
+
+
+HOSTILE_SVG = """<?xml version="1.0"?>
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="20"
+     onload="document.title='ran'">
+  <style>@import url(https://evil.example/x.css); rect { fill: red }</style>
+  <script>document.documentElement.setAttribute('data-ran', 'yes')</script>
+  <foreignObject width="10" height="10"><div xmlns="http://www.w3.org/1999/xhtml">x</div></foreignObject>
+  <a xlink:href="javascript:alert(1)"><rect id="r" width="40" height="20" style="fill: url(https://evil.example/f)"/></a>
+  <use href="#r" onclick="alert(2)"/>
+  <image href="https://evil.example/pixel.png" width="1" height="1"/>
+  <text x="2" y="15">Quetta</text>
+</svg>
+"""
+
+
+def test_svg_images_are_published_without_anything_that_runs_or_loads(tmp_path: Path) -> None:
+    article = ARTICLE + "\n![Map](images/map.svg)\n"
+    root = make_project(tmp_path / "press", article=article)
+    (root / "source" / "images").mkdir()
+    (root / "source" / "images" / "map.svg").write_text(HOSTILE_SVG, encoding="utf-8")
+    render(load_project(root), langs=["en"], formats=("html",))
+    (published,) = (root / "build" / "media").glob("*.svg")
+    text = published.read_text("utf-8")
+    for payload in ("<script", "onload", "onclick", "foreignObject", "javascript:", "evil.example", "@import"):
+        assert payload not in text, payload
+    assert "Quetta" in text and 'href="#r"' in text  # the drawing itself survives
+    # Opened directly in a browser, nothing runs.
+    dom = subprocess.run(
+        ["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-background-networking", f"--user-data-dir={tmp_path / 'chromium'}",
+         "--dump-dom", published.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    ).stdout
+    assert "Quetta" in dom and "data-ran" not in dom
+
+
+def test_a_broken_svg_is_a_clear_error_naming_the_file(tmp_path: Path) -> None:
+    article = ARTICLE + "\n![Map](images/map.svg)\n"
+    root = make_project(tmp_path / "press", article=article)
+    (root / "source" / "images").mkdir()
+    (root / "source" / "images" / "map.svg").write_text("<svg><g></svg>", encoding="utf-8")
+    with pytest.raises(RenderError) as info:
+        render(load_project(root), langs=["en"], formats=("html",))
+    assert "map.svg" in str(info.value.path) and "well-formed" in str(info.value)

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..fsio import atomic_write
-from .assets import copy_if_changed
 from .feeds import Feed, FeedEntry, atom_feed
 from .locale import format_date
+from .media import publish_media
 from .metadata import (
     FEED_NAME,
     ROBOTS_NAME,
@@ -74,7 +74,7 @@ def write_listings(
     out = plan.output_dir
     written: list[Path] = []
     skipped: list[Path] = []
-    if site.logo_path is not None and copy_if_changed(site.logo_path, out / site.logo_target):
+    if site.logo_path is not None and publish_media(site.logo_path, out / site.logo_target):
         written.append(out / site.logo_target)
     langs = list(langs)
     if not site.listings:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..fsio import atomic_write
-from .assets import copy_if_changed
+from .media import publish_media
 from .pages import PageBuilder
 from .pdf import write_pdf
 from .plan import Plan, Task, page_path
@@ -50,7 +50,7 @@ def run_task(plan: Plan, task: Task) -> TaskResult:
     written: list[str] = []
     # Media are copied before the PDF is made: WeasyPrint reads images from the build.
     for local, name in builder.media.items():
-        copy_if_changed(local, plan.output_dir / "media" / name)
+        publish_media(local, plan.output_dir / "media" / name)
     for fmt, rel in task.outputs:
         target = plan.output_dir / rel
         if fmt == "html":
