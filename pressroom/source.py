@@ -230,6 +230,7 @@ def parse_article(text: str, path: Path) -> Article:
             )
     body = "".join(lines[end + 1 :])
     check_nesting(body, path=path, first_line=end + 2)
+    check_size(body, path=path, first_line=end + 2)
     return Article(
         slug=slug,
         title=title,
@@ -286,6 +287,38 @@ def check_nesting(body: str, *, path: Path | None = None, first_line: int = 1) -
     line = lost_nesting_line(md.parse(text), max_nesting, text.split("\n"))
     if line is not None:
         raise nesting_error(first_line + line, path, max_nesting)
+
+
+MAX_ARTICLE_CHARS = 1_000_000
+"""A long feature is ~60,000 characters; past this a PDF takes minutes and gigabytes."""
+MAX_LINKS_PER_BLOCK = 1_000
+"""A paragraph of 100,000 links took 10 minutes and 4.5 GB to render."""
+_LINK_START = re.compile(r"\]\(|\]\[|<https?://|https?://", re.IGNORECASE)
+
+
+def check_size(body: str, *, path: Path | None = None, first_line: int = 1) -> None:
+    """Refuse an article too large to typeset in reasonable time and memory, naming why.
+
+    The limits keep one runaway article from holding a render (and every article
+    after it) for many minutes; real news articles are far below both.
+    """
+    if len(body) > MAX_ARTICLE_CHARS:
+        raise SourceError(
+            f"the article body has {len(body):,} characters; pressroom typesets up to {MAX_ARTICLE_CHARS:,}",
+            path=path,
+            line=first_line,
+            hint="split it into several articles",
+        )
+    line = first_line
+    for block in re.split(r"(\n[ \t]*\n)", body):
+        if len(_LINK_START.findall(block)) > MAX_LINKS_PER_BLOCK:
+            raise SourceError(
+                f"a paragraph with more than {MAX_LINKS_PER_BLOCK:,} links",
+                path=path,
+                line=line,
+                hint="split the paragraph or make the links a list in several paragraphs",
+            )
+        line += block.count("\n")
 
 
 def read_article(path: Path) -> Article:

@@ -142,3 +142,21 @@ def test_seed_article_reads() -> None:
     assert article.author == "Sampath Perera"
     assert article.date == datetime.date(2021, 1, 12)
     assert article.body_line == 8
+
+
+def test_an_article_too_large_to_typeset_is_refused_with_its_reason(tmp_path: Path) -> None:
+    path = tmp_path / "huge.md"
+    head = "---\ntitle: Huge\nauthor: A\ndate: 2021-01-12\nslug: huge\n---\n\n"
+    path.write_text(head + ("All work and no play. " * 50 + "\n\n") * 1000, encoding="utf-8")
+    with pytest.raises(SourceError) as info:
+        read_article(path)
+    assert "characters" in str(info.value) and info.value.hint == "split it into several articles"
+
+
+def test_a_paragraph_of_thousands_of_links_is_refused_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "links.md"
+    head = "---\ntitle: Links\nauthor: A\ndate: 2021-01-12\nslug: links\n---\n\nFirst paragraph.\n\n"
+    path.write_text(head + " ".join(f"[{n}](https://example.org/{n})" for n in range(5000)) + "\n", "utf-8")
+    with pytest.raises(SourceError) as info:
+        read_article(path)
+    assert info.value.line == 10 and "links" in str(info.value)
