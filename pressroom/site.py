@@ -21,6 +21,8 @@ from .project import Project
 if TYPE_CHECKING:
     import polib
 
+    from .languages import Language
+
 SITE_SLUG = "site"
 PACKAGED_TEMPLATES_DIR = Path(__file__).resolve().parent / "render"
 """The templates shipped with pressroom; a project's own ``render/`` files override them."""
@@ -132,40 +134,64 @@ def update_site_catalogs(project: Project, langs: list[str] | None = None) -> li
 
     Existing translations, flags and translator comments are kept; new strings
     arrive untranslated; strings gone from the templates become obsolete. Returns the
-    files that changed.
+    files that changed. Like extract, it holds the content root's lock
+    (``fsio.folder_lock``) and never writes over a catalog saved by someone else
+    after it was read: it reads and merges again.
     """
+    from .fsio import ChangedOnDiskError, folder_lock
+
+    with folder_lock(project.root):
+        for attempt in range(3):
+            try:
+                return _update_site_catalogs_once(project, langs)
+            except ChangedOnDiskError:
+                if attempt == 2:
+                    raise
+    raise AssertionError("unreachable")
+
+
+def _new_site_catalog(pot: polib.POFile, language: Language) -> polib.POFile:
+    """An empty site.po for ``language``, its header fields in GNU's order."""
     import polib
 
-    from .catalog.io import read_catalog, write_catalog
+    po = polib.POFile(wrapwidth=79)
+    fields = dict(pot.metadata)
+    head = {
+        key: fields.pop(key) for key in ("Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date")
+    }
+    po.metadata = {
+        **head,
+        "PO-Revision-Date": pot.metadata["POT-Creation-Date"],
+        "Last-Translator": "",
+        "Language-Team": language.name,
+        "Language": language.code,
+        **fields,
+        "Plural-Forms": language.plural_forms,
+    }
+    return po
+
+
+def _update_site_catalogs_once(project: Project, langs: list[str] | None) -> list[Path]:
+    from .catalog.io import format_catalogs, read_catalog
+    from .fsio import file_digest, write_all_if_unchanged
 
     pot = build_site_template(project)
-    changed: list[Path] = []
-    pot_path = project.pot_path(SITE_SLUG)
-    if write_catalog(pot_path, pot):
-        changed.append(pot_path)
+    items: list[tuple[Path, polib.POFile]] = [(project.pot_path(SITE_SLUG), pot)]
+    digests = {project.pot_path(SITE_SLUG): file_digest(project.pot_path(SITE_SLUG))}
     for language in project.target_languages(langs):
         po_path = project.po_path(language.code, SITE_SLUG)
-        if po_path.exists():
-            po = read_catalog(po_path)
-        else:
-            po = polib.POFile(wrapwidth=79)
-            po.metadata = dict(pot.metadata)
-            po.metadata.update(
-                {
-                    "PO-Revision-Date": pot.metadata["POT-Creation-Date"],
-                    "Last-Translator": "",
-                    "Language-Team": f"{language.name}",
-                    "Language": language.code,
-                    "Plural-Forms": language.plural_forms,
-                }
-            )
+        digests[po_path] = file_digest(po_path)  # before reading: a save after it is noticed at write
+        po = read_catalog(po_path) if digests[po_path] is not None else _new_site_catalog(pot, language)
         po.merge(pot)
         po.metadata["POT-Creation-Date"] = pot.metadata["POT-Creation-Date"]
         # One Plural-Forms per language, the same in site and article catalogs.
         po.metadata["Plural-Forms"] = language.plural_forms
-        if write_catalog(po_path, po):
-            changed.append(po_path)
-    return changed
+        items.append((po_path, po))
+    outputs = format_catalogs([po for _, po in items])
+    written = write_all_if_unchanged(
+        [(path, data) for (path, _), data in zip(items, outputs, strict=True)], digests
+    )
+    return [path for (path, _), did in zip(items, written, strict=True) if did]
 
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")

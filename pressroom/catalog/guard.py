@@ -14,12 +14,9 @@ A draft lands only on an entry that is still untranslated, or, when refreshing, 
 our own untouched machine draft; a human translation, comment or flag written in the
 meantime always wins, and entries ``extract`` added or removed stay as it left them.
 
-The read side checks what would otherwise be damaged silently on the way through GNU
-``msgcat``: a NUL byte (msgcat cuts the text at it) and a header charset that
-contradicts the UTF-8 bytes (msgcat would re-encode every msgstr).
-
-This module belongs to the catalog package (``pressroom/catalog/guard.py``); it sits
-beside ``catalog.py`` until that module becomes a package.
+What would otherwise be damaged silently on the way through GNU ``msgcat`` (a NUL
+byte, a header charset that contradicts the bytes) ``read_catalog`` refuses for every
+command (:mod:`~pressroom.catalog.charset`).
 """
 
 from __future__ import annotations
@@ -77,77 +74,18 @@ class CatalogSnapshot:
     """``fsio.digest_bytes`` of the file content ``po`` was parsed from."""
 
 
-def _line_of(raw: bytes, offset: int) -> int:
-    return raw[:offset].count(b"\n") + 1
+def _declare_utf8(po: polib.POFile, raw: bytes) -> None:
+    """Declare an ASCII-only catalog of another charset UTF-8 in memory: drafts bring non-ASCII text.
 
-
-def _check_bytes(path: Path, raw: bytes) -> None:
-    """A NUL byte is an error at its line: GNU tools would cut the text there."""
-    nul = raw.find(b"\x00")
-    if nul >= 0:
-        raise CatalogError(
-            "NUL byte in the catalog (GNU gettext would cut the text at it)",
-            path=path,
-            line=_line_of(raw, nul),
-            hint="remove the invisible \\0 character from this line "
-            "(an editor that shows control characters helps)",
-        )
-
-
-def _check_charset(path: Path, raw: bytes, po: polib.POFile) -> None:
-    """Refuse a header charset that contradicts the (UTF-8) bytes; see the module docstring.
-
-    An ASCII-only file is the same text in any ASCII-compatible charset, so its
-    declaration is changed to UTF-8 in memory (drafts bring non-ASCII text); a file
-    with non-ASCII bytes must say UTF-8, which its bytes are (``read_catalog`` has
-    checked that), or msgcat would re-encode every msgstr.
+    ``read_catalog`` has decoded and checked the file in its declared charset; ASCII
+    bytes are the same text in UTF-8, so nothing else changes.
     """
     content_type = po.metadata.get("Content-Type", "")
     found = _CHARSET.search(content_type)
-    if found is None:
+    if found is None or not raw.isascii():
         return
-    declared = found.group(1)
-    if declared.lower().replace("-", "").replace("_", "") == "utf8":
-        return
-    if raw.isascii():
+    if found.group(1).lower().replace("-", "").replace("_", "") not in ("utf8", "charset"):
         po.metadata["Content-Type"] = content_type[: found.start(1)] + "UTF-8" + content_type[found.end(1) :]
-        return
-    text = raw.decode("utf-8", "replace")
-    line = next(
-        (n for n, content in enumerate(text.split("\n"), start=1) if "Content-Type:" in content),
-        None,
-    )
-    raise CatalogError(
-        f"the header declares charset={declared}, but the file's bytes are UTF-8",
-        path=path,
-        line=line,
-        hint="if the text reads correctly as UTF-8, change this line to "
-        '"Content-Type: text/plain; charset=UTF-8\\n"; if it really is '
-        f"{declared}, convert it: msgconv -t UTF-8 -o FILE FILE",
-    )
-
-
-_FIRST_KEYWORD = re.compile(r'^(msgctxt|msgid)[ \t]+"(.*)"[ \t]*$', re.MULTILINE)
-
-
-def _keep_first_comment(raw: bytes, po: polib.POFile) -> None:
-    """Give a header-less catalog's first entry back its translator comment.
-
-    polib reads the comment above the first entry as the file's header comment when
-    there is no header entry, and writing would move it there for good.
-    """
-    if not po.header or not len(po):
-        return
-    text = raw.decode("utf-8", "replace")
-    first = _FIRST_KEYWORD.search(text)
-    if first is None:
-        return
-    header_entry = first.group(1) == "msgid" and first.group(2) == ""
-    if header_entry and text[first.end() :].lstrip().startswith("msgstr"):
-        return  # a real header entry: the comment is the header's
-    entry = po[0]
-    entry.tcomment = po.header + ("\n" + entry.tcomment if entry.tcomment else "")
-    po.header = ""
 
 
 def read_snapshot(path: Path) -> CatalogSnapshot:
@@ -155,9 +93,9 @@ def read_snapshot(path: Path) -> CatalogSnapshot:
 
     The file is read until two reads agree, so a save by another program in the middle
     of ours is never half seen; a file that keeps changing is an error. Besides
-    ``read_catalog``'s checks: a NUL byte is an error at its line, and the header's
-    charset must not contradict the bytes (see ``_check_charset``); a header-less
-    catalog's first entry keeps its translator comment.
+    ``read_catalog``'s checks (charset, NUL bytes, a header-less catalog's first
+    comment), an ASCII-only catalog declared in another charset is declared UTF-8 in
+    memory (see ``_declare_utf8``).
     """
     for attempt in range(_READ_ATTEMPTS):
         try:
@@ -165,7 +103,6 @@ def read_snapshot(path: Path) -> CatalogSnapshot:
         except (FileNotFoundError, IsADirectoryError):
             read_catalog(path)  # raises the usual "no such catalog" / "not a file"
             raise
-        _check_bytes(path, raw)
         try:
             po = read_catalog(path)
         except CatalogError:
@@ -174,8 +111,7 @@ def read_snapshot(path: Path) -> CatalogSnapshot:
             time.sleep(0.05 * (attempt + 1))  # being written by someone: look again
             continue
         if file_digest(path) == digest_bytes(raw):
-            _check_charset(path, raw, po)
-            _keep_first_comment(raw, po)
+            _declare_utf8(po, raw)
             return CatalogSnapshot(path=path, po=po, digest=digest_bytes(raw))
         time.sleep(0.05 * (attempt + 1))
     raise CatalogError(
@@ -296,16 +232,16 @@ class CatalogWriter:
                     if applied:
                         staged.append(snapshot)
                 conflicts: dict[Path, list[Draft]] = {}
-                texts = format_catalogs([snapshot.po for snapshot in staged])
-                for snapshot, text in zip(staged, texts, strict=True):
+                outputs = format_catalogs([snapshot.po for snapshot in staged])
+                for snapshot, data in zip(staged, outputs, strict=True):
                     path = snapshot.path
                     try:
-                        written = replace_if_unchanged(path, text, read_digest=snapshot.digest)
+                        written = replace_if_unchanged(path, data, read_digest=snapshot.digest)
                     except ChangedOnDiskError:
                         self._known.pop(path, None)  # its po holds our drafts; re-read next try
                         conflicts[path] = todo[path]
                         continue
-                    digest = digest_bytes(text.encode("utf-8"))
+                    digest = digest_bytes(data)
                     self._known[path] = dataclasses.replace(snapshot, digest=digest)
                     applied, kept, _ = outcome[path]
                     outcome[path] = (applied, kept, written)

@@ -16,6 +16,9 @@ _STRING = r'"(?:[^"\\]|\\.)*"'
 _KEYWORD_LINE = re.compile(r"(msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s*(" + _STRING + r")?\s*$")
 _CONTINUATION = re.compile(_STRING + r"\s*$")
 _WORD = re.compile(r"[A-Za-z_\[\]0-9]+")
+_ESCAPE = re.compile(r"\\(.)")
+_KNOWN_ESCAPES = frozenset('ntrvbf"\\')
+"""The escapes polib reads; GNU also knows ``\\a`` and octal and hex ones, rare in catalogs."""
 
 
 def check_syntax(text: str, path: Path) -> None:
@@ -41,6 +44,7 @@ def check_syntax(text: str, path: Path) -> None:
         if line.startswith('"'):
             if not _CONTINUATION.match(line):
                 _string_error(line, path, number)
+            _check_escapes(line, path, number)
             continue
         match = _KEYWORD_LINE.match(line)
         if match is None:
@@ -63,6 +67,7 @@ def check_syntax(text: str, path: Path) -> None:
                 line=number,
                 hint='write the text in double quotes, e.g. msgstr ""',
             )
+        _check_escapes(match.group(2), path, number)
         if obsolete:
             continue
         if match.group(1) == "msgid":
@@ -82,6 +87,23 @@ def check_syntax(text: str, path: Path) -> None:
             path=path,
             line=pending_msgid,
             hint='every msgid needs a msgstr line after it (msgstr "" when untranslated)',
+        )
+
+
+def _check_escapes(string: str, path: Path, number: int) -> None:
+    """An escape other than ``\\n \\t \\" \\\\ ...`` is an error: polib would keep its
+    backslash, and the next write would double it (``\\q`` becoming ``\\\\q``)."""
+    for found in _ESCAPE.finditer(string):
+        char = found.group(1)
+        if char in _KNOWN_ESCAPES:
+            continue
+        gnu_knows = char in "ax01234567"
+        raise CatalogError(
+            f"escape \\{char} is not supported" if gnu_knows else f"invalid control sequence \\{char}",
+            path=path,
+            line=number,
+            hint='write a backslash as \\\\ and a quotation mark as \\"; '
+            "otherwise only \\n, \\t, \\r, \\v, \\b and \\f escapes may be used",
         )
 
 
