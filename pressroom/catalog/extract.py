@@ -251,6 +251,7 @@ def _language_catalog(
     """One language's PO around its merged entries; its revision date changes only with its content."""
     po = polib.POFile(wrapwidth=0)
     po.header = old.header if old is not None else f"{language.name} translation of {reference}."
+    po.metadata_is_fuzzy = old.metadata_is_fuzzy if old is not None else []
     revision = old.metadata.get("PO-Revision-Date") if old is not None else None
     po.metadata = catalog_header(project, language, old, pot_date, revision or stamp())
     for entry in entries:

@@ -34,8 +34,16 @@ def _normalize_space(text: str) -> str:
     return " ".join(text.split())
 
 
+def _translated(entry: polib.POEntry) -> bool:
+    """Whether a translator wrote a msgstr (a plural entry's in its ``msgstr[N]``)."""
+    return bool(entry.msgstr or any(entry.msgstr_plural.values()))
+
+
 def _copy_translator_side(target: polib.POEntry, old: polib.POEntry) -> None:
     target.msgstr = old.msgstr
+    if old.msgid_plural and (not target.msgid or target.msgid == old.msgid):  # an old plural entry kept
+        target.msgid_plural = old.msgid_plural
+        target.msgstr_plural = dict(old.msgstr_plural)
     target.tcomment = old.tcomment
     target.flags = list(old.flags)
     target.previous_msgctxt = old.previous_msgctxt
@@ -122,7 +130,7 @@ def _leftover_entries(old: _OldEntries, *, prune: bool, counts: MergeCounts) -> 
     for e in old.entries:
         if id(e) in old.used:
             continue
-        if not e.obsolete and not (e.msgstr or e.tcomment):
+        if not e.obsolete and not (_translated(e) or e.tcomment):
             continue  # nothing a translator wrote would be lost: drop, as msgmerge does
         if prune:
             counts.pruned += 1

@@ -124,21 +124,34 @@ def template_header(project: Project, stamp: str) -> dict[str, str]:
 def catalog_header(
     project: Project, language: Language, old: polib.POFile | None, pot_date: str, revision: str
 ) -> dict[str, str]:
-    """The header fields of a language catalog: ours set, the translator's (Last-Translator ...) kept."""
-    values = dict(old.metadata) if old is not None else {}
-    values.update(
-        {
-            "Project-Id-Version": project.name,
-            "POT-Creation-Date": pot_date,
-            "PO-Revision-Date": revision,
-            "Language": language.code,
-            "MIME-Version": "1.0",
-            "Content-Type": "text/plain; charset=UTF-8",
-            "Content-Transfer-Encoding": "8bit",
-            "Plural-Forms": language.plural_forms,
-            "X-Generator": f"pressroom {__version__}",
-        }
-    )
-    values.setdefault("Last-Translator", "")
-    values.setdefault("Language-Team", language.name)
-    return _ordered_metadata(values)
+    """The header fields of a language catalog: ours set, the rest as the file had them.
+
+    A new catalog gets GNU's order. An existing one keeps its own order, its unknown
+    fields (``X-Poedit-...``) and the ``X-Generator`` of the tool that saved it (Poedit,
+    Lokalize, Weblate), so a catalog whose entries did not change comes out of extract
+    byte for byte as its editor wrote it: only the fields extract owns are set, in
+    place, and missing ones added at the end. Its declared charset is kept (read and
+    written honoured, ``catalog.charset``).
+    """
+    ours = {
+        "Project-Id-Version": project.name,
+        "POT-Creation-Date": pot_date,
+        "PO-Revision-Date": revision,
+        "Language": language.code,
+        "Plural-Forms": language.plural_forms,
+    }
+    defaults = {
+        "Last-Translator": "",
+        "Language-Team": language.name,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "X-Generator": f"pressroom {__version__}",
+    }
+    if old is None:
+        return _ordered_metadata({**defaults, **ours})
+    values = dict(old.metadata)
+    values.update(ours)
+    for key, value in defaults.items():
+        values.setdefault(key, value)
+    return values
