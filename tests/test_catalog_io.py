@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 from po_corpus import corpus_paths, real_paths
 from test_review import LANGS, _catalog
 
-from pressroom.catalog import io
+from pressroom.catalog import canonical, io
 from pressroom.catalog.charset import decode_catalog
 from pressroom.catalog.io import format_catalogs, read_catalog, write_catalog
 from pressroom.errors import CatalogError
@@ -89,7 +89,7 @@ def _check_against_oracles(path: Path, *, gnu_args: tuple[str, ...] = ()) -> pol
     assert [_pop_previous(entry) for entry in theirs[1] if entry["obsolete"]] == nothing
     assert restored == (_obsolete_previous(text) if "#~|" in text else nothing)
     assert ours == theirs, path.name
-    fast = io._read_canonical(text)
+    fast = canonical.read_canonical(text)
     if fast is not None:
         assert _attributes(fast) == _attributes(io._read_general(text, path)), path.name
     gnu = subprocess.run(["msgfmt", *gnu_args, "-o", "/dev/null", str(path)], capture_output=True, text=True)
@@ -113,7 +113,7 @@ def rewritten(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.mark.parametrize("path", OWN, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_own_catalogs(path: Path) -> None:
     _check_against_oracles(path, gnu_args=("-c",))
-    assert io._read_canonical(_polib_text(path)) is not None  # msgcat-canonical: the fast path
+    assert canonical.read_canonical(_polib_text(path)) is not None  # msgcat-canonical: the fast path
 
 
 @pytest.mark.parametrize("version", ["clean", "planted"])
@@ -122,7 +122,7 @@ def test_planted_review_catalogs(tmp_path: Path, lang: str, version: str) -> Non
     path = tmp_path / f"{lang}.po"
     path.write_text(str(_catalog(lang, version)[0]), encoding="utf-8")
     _check_against_oracles(path, gnu_args=("-c",))
-    assert io._read_canonical(_polib_text(path)) is not None
+    assert canonical.read_canonical(_polib_text(path)) is not None
 
 
 @pytest.mark.parametrize("path", FOREIGN, ids=lambda p: p.name)
@@ -168,7 +168,7 @@ def test_fast_path_reads_most_foreign_catalogs_once_canonical(rewritten: dict[st
     """The fast path is exercised on files nobody here wrote (those it leaves have bare
     ``#.`` lines or a header that is not the first entry, which polib reads its own way)."""
     texts = [path.read_bytes().decode("utf-8", "replace") for path in rewritten.values()]
-    fast = sum(io._read_canonical(text) is not None for text in texts)
+    fast = sum(canonical.read_canonical(text) is not None for text in texts)
     assert fast >= 0.75 * len(texts)
 
 
@@ -185,7 +185,7 @@ TRICKY = (
 def test_tricky_canonical_text(tmp_path: Path) -> None:
     path = tmp_path / "tricky.po"
     path.write_text(TRICKY, encoding="utf-8")
-    assert io._read_canonical(TRICKY) is not None
+    assert canonical.read_canonical(TRICKY) is not None
     po = _check_against_oracles(path)
     first, plural, gone = po
     assert (first.msgctxt, first.msgid, first.linenum) == ("title", 'Tab\tquote " back\\slash line\n', 5)
@@ -205,7 +205,7 @@ def test_tricky_canonical_text(tmp_path: Path) -> None:
     ],
 )
 def test_broken_text_leaves_the_fast_path(tmp_path: Path, text: str, line: int, message: str) -> None:
-    assert io._read_canonical(text) is None
+    assert canonical.read_canonical(text) is None
     path = tmp_path / "broken.po"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(CatalogError, match=message) as caught:
@@ -227,7 +227,7 @@ def test_broken_text_leaves_the_fast_path(tmp_path: Path, text: str, line: int, 
 )
 def test_anything_unusual_takes_the_general_path(change: tuple[str, str]) -> None:
     assert change[0] in TRICKY
-    assert io._read_canonical(TRICKY.replace(*change)) is None
+    assert canonical.read_canonical(TRICKY.replace(*change)) is None
 
 
 @pytest.mark.parametrize(
@@ -236,7 +236,7 @@ def test_anything_unusual_takes_the_general_path(change: tuple[str, str]) -> Non
 )
 def test_fragments_take_the_general_path(tail: str) -> None:
     """Half an entry at the end of a file: the fast path declines, never crashes."""
-    assert io._read_canonical(TRICKY + "\n" + tail) is None
+    assert canonical.read_canonical(TRICKY + "\n" + tail) is None
 
 
 _TEXT = st.text(
@@ -298,7 +298,7 @@ def test_written_catalogs_read_the_same_on_both_paths(entries: list[polib.POEntr
         path = Path(tmp) / "x.po"
         write_catalog(path, po)
         text = path.read_text("utf-8")
-        assert io._read_canonical(text) is not None
+        assert canonical.read_canonical(text) is not None
         _check_against_oracles(path)
 
 
@@ -356,7 +356,7 @@ def _jumbles(draw: st.DrawFn) -> str:
 @given(_jumbles())
 def test_fast_path_accepts_only_what_the_general_path_reads_the_same(text: str) -> None:
     """Property: on mangled PO text the fast path declines or agrees; it never crashes."""
-    fast = io._read_canonical(text)
+    fast = canonical.read_canonical(text)
     if fast is not None:
         assert _attributes(fast) == _attributes(io._read_general(text, Path("jumble.po")))
 
