@@ -91,6 +91,27 @@ def test_mislabelled_charset_is_refused_by_every_command(
     assert path.read_text("utf-8") == text
 
 
+HEADER_COMMENTS = (
+    "#\n# Translators:\n# Ayesha Khan <ayesha@example.org>, 2024\n#\n# , fuzzy\n"
+    'msgid ""\nmsgstr ""\n"Project-Id-Version: Story\\n"\n"X-Generator: Lokalize 22.12\\n"\n'
+    '"Language: ur\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n"X-Custom: kept\\n"\n\n'
+    '#.\n#. paragraph\n#.\n#. glossary: Quetta = کوئٹہ\nmsgid "Quetta"\nmsgstr "کوئٹہ"\n\n'
+    '#\n# checked\n#\n# with the desk\nmsgid "Mach"\nmsgstr "مچھ"\n'
+)
+
+
+def test_header_comments_fields_and_empty_comment_lines_are_kept(tmp_path: Path) -> None:
+    """``# , fuzzy`` is a comment, not a flag; Transifex's leading ``#``; empty ``#.`` lines."""
+    path = _po(tmp_path, HEADER_COMMENTS)
+    po = read_catalog(path)
+    assert not po.metadata_is_fuzzy and po.header.endswith("\n, fuzzy")
+    assert list(po.metadata) == ["Project-Id-Version", "X-Generator", "Language", "Content-Type", "X-Custom"]
+    target = tmp_path / "out.po"
+    write_catalog(target, po)
+    assert target.read_bytes() == _msgcat(path) == path.read_bytes()
+    assert write_catalog(target, read_catalog(target)) is False  # unchanged: not rewritten
+
+
 # --------------------------------------------------------------------------- lexical errors
 
 

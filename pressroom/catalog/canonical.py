@@ -18,8 +18,8 @@ import polib
 # The fast path reads the subset of the PO grammar GNU msgcat writes: entries apart by
 # one blank line; comments before keywords; each keyword once, in order; strings
 # without stray spaces. Within it, it does what polib does line for line (including
-# polib's quirks, such as dropping leading empty comment lines). Anything outside it
-# raises _NotCanonical, and the general path decides.
+# polib's quirks), except that empty comment lines are kept, as the general path keeps
+# them too. Anything outside it raises _NotCanonical, and the general path decides.
 
 _LINE_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 """Where ``str.splitlines()``, and so polib, breaks lines besides ``\\n``."""
@@ -103,12 +103,17 @@ def _read_header(po: polib.POFile, block: str) -> None:
             po.metadata[key] += "\n" + line.strip()
 
 
+def joined_comment(lines: list[str]) -> str:
+    """The comment of these lines; empty lines kept, unless all are (polib's model has no room for that)."""
+    return "\n".join(lines) if any(lines) else ""
+
+
 @dataclass(slots=True)
 class _Comments:
     """The comment lines of one entry, as polib reads them."""
 
-    tcomment: str = ""
-    comment: str = ""
+    tcomment_lines: list[str] = field(default_factory=list)
+    comment_lines: list[str] = field(default_factory=list)
     occurrences: list[tuple[str, str]] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     previous: dict[str, str] = field(default_factory=dict)
@@ -117,12 +122,22 @@ class _Comments:
     continues: bool = False
     """Whether the line before was a previous-message line (a ``#| "..."`` may follow)."""
 
+    @property
+    def tcomment(self) -> str:
+        """Translator comments, empty lines included (polib drops the leading ones)."""
+        return joined_comment(self.tcomment_lines)
+
+    @property
+    def comment(self) -> str:
+        """Extracted comments, empty lines included (polib drops them all)."""
+        return joined_comment(self.comment_lines)
+
     def read(self, line: str) -> None:
         continues, self.continues = self.continues, False
-        if line == "#" or line[:2] == "# ":  # polib drops leading empty lines: "a" + "\n" only after text
-            self.tcomment = f"{self.tcomment}\n{line[2:]}" if self.tcomment else line[2:]
-        elif line[:3] == "#. ":
-            self.comment = f"{self.comment}\n{line[3:]}" if self.comment else line[3:]
+        if line == "#" or line[:2] == "# ":
+            self.tcomment_lines.append(line[2:])
+        elif line == "#." or line[:3] == "#. ":
+            self.comment_lines.append(line[3:])
         elif line[:3] == "#: ":
             for reference in line[3:].split():
                 where, colon, number = reference.rpartition(":")

@@ -23,7 +23,7 @@ import polib
 
 from ..errors import CatalogError
 from ..fsio import atomic_write, read_bytes
-from .canonical import read_canonical
+from .canonical import joined_comment, read_canonical
 from .charset import UTF8, decode_catalog, encode_catalog, same_charset, text_charset
 from .syntax import check_syntax
 
@@ -60,8 +60,6 @@ def read_catalog(path: Path) -> polib.POFile:
     po = read_canonical(text)
     if po is None:
         po = _read_general(text, path)
-        _keep_first_comment(text, po)
-        _keep_leading_empty_comments(text, po)
     po.fpath = str(path)
     return po
 
@@ -134,7 +132,42 @@ def _read_general(text: str, path: Path) -> polib.POFile:
             hint=f"the first definition is at line {first.linenum}; {what}",
         )
     _restore_obsolete_previous(po, text)
+    correct_polib(text, po)
     return po
+
+
+def correct_polib(text: str, po: polib.POFile) -> None:
+    """Put back what polib's reading of ``text`` loses and GNU keeps (see ``read_catalog``)."""
+    _keep_first_comment(text, po)
+    _keep_leading_empty_comments(text, po)
+    _keep_empty_comment_lines(text, po)
+
+
+_EMPTY_COMMENT = re.compile(r"^#\.?[ \t]*$", re.MULTILINE)
+
+
+def _keep_empty_comment_lines(text: str, po: polib.POFile) -> None:
+    """Put back the empty ``#`` and ``#.`` lines of entries' comments: polib drops them."""
+    if _EMPTY_COMMENT.search(text) is None:
+        return
+    lines = text.split("\n")
+    for entry in po:
+        start = entry.linenum - 1
+        if not 0 <= start < len(lines):
+            continue
+        kinds: dict[str, list[str]] = {"#": [], "#.": []}
+        for line in lines[start:]:
+            if not line.startswith("#") or line.startswith("#~ "):
+                break
+            kind = line.split(" ", 1)[0]
+            if kind in kinds:
+                kinds[kind].append(line.split(" ", 1)[1].strip() if " " in line else "")
+        for kind, attribute in (("#", "tcomment"), ("#.", "comment")):
+            found = kinds[kind]
+            if "" in found and [part for part in found if part] == [
+                part for part in getattr(entry, attribute).split("\n") if part
+            ]:
+                setattr(entry, attribute, joined_comment(found))
 
 
 _PREVIOUS_LINE = re.compile(r'#~\|\s*(msgctxt|msgid)?\s*"(.*)"\s*$')
