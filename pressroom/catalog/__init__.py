@@ -8,7 +8,10 @@ drafts, memory matches, unreviewed drafts, ``noqa`` comments) and statistics.
 
 polib's ``POFile``/``POEntry`` is the model. The modules, in the order data flows:
 
-- :mod:`~pressroom.catalog.io`: the one PO reader and the canonical (msgcat) writer
+- :mod:`~pressroom.catalog.io`: the one PO reader and the canonical (msgcat) writer, with
+  :mod:`~pressroom.catalog.charset` (declared charsets, NUL bytes),
+  :mod:`~pressroom.catalog.syntax` (GNU's lexical checks) and
+  :mod:`~pressroom.catalog.canonical` (the fast path for msgcat-canonical text)
 - :mod:`~pressroom.catalog.conventions`: what our flags and translator comments mean
 - :mod:`~pressroom.catalog.merge`: msgmerge's rules for carrying translations over
 - :mod:`~pressroom.catalog.template`: template entries, headers, reproducible dates
