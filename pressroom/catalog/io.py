@@ -223,7 +223,8 @@ def _header_text(po: polib.POFile) -> str:
 def _raw_text(po: polib.POFile) -> str:
     """Valid but unwrapped PO text; GNU msgcat gives it its final form."""
     entries = [*(e for e in po if not e.obsolete), *po.obsolete_entries()]
-    parts = [_header_text(po)] if _header_text(po) else []
+    header = _header_text(po)
+    parts = [header] if header else []
     parts += [entry.__unicode__(0) for entry in entries]
     return "\n".join(parts) + "\n"
 
