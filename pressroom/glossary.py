@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -338,18 +338,18 @@ class Glossary:
             return True
         return pattern.search(fold(text, LANG_SCRIPTS.get(lang, "Latn"))) is not None
 
-    def notes(self, lang: str, text: str) -> list[str]:
-        """``glossary: <English> = <canonical>`` notes for the terms in English ``text``."""
+    def notes(self, text: str, langs: Sequence[str]) -> list[str]:
+        """``glossary: <English> → ur <spelling> · fa ...`` for each term in ``text``, in order.
+
+        For the template, whence msgmerge copies them. Variants follow after `` / ``; the
+        Latin code before each spelling keeps right-to-left text a run of its own."""
         notes = []
         for term, _ in self.source_terms(text):
-            forms = term.spellings.get(lang)
-            if not forms:
-                continue
-            english = f"{term.english} ({term.acronym})" if term.acronym else term.english
-            note = f"glossary: {english} = {forms[0]}"
-            if len(forms) > 1:
-                note += " (also: " + ", ".join(forms[1:]) + ")"
-            notes.append(note)
+            spellings = term.spellings
+            parts = [f"{lang} {' / '.join(spellings[lang])}" for lang in langs if spellings.get(lang)]
+            if parts:
+                english = f"{term.english} ({term.acronym})" if term.acronym else term.english
+                notes.append(f"glossary: {english} → " + " · ".join(parts))
         return notes
 
     def english_forms(self, term: Term) -> tuple[str, ...]:

@@ -23,6 +23,7 @@ from .conventions import (
     MACHINE_DRAFT_NOTE,
     MEMORY_MATCH,
     NOQA,
+    REVIEWED,
     UNREVIEWED,
     fuzzy_reason,
     is_fuzzy,
@@ -36,6 +37,7 @@ from .conventions import (
     mark_unreviewed,
     msgstr_sha,
     noqa_codes,
+    settle_reviewed,
     translations,
 )
 from .extract import STATE_PATH, CatalogChange, ExtractReport, Glossary, extract
@@ -50,6 +52,7 @@ __all__ = [
     "MACHINE_DRAFT_NOTE",
     "MEMORY_MATCH",
     "NOQA",
+    "REVIEWED",
     "SIMILARITY_THRESHOLD",
     "STATE_PATH",
     "UNREVIEWED",
@@ -77,6 +80,7 @@ __all__ = [
     "msgstr_sha",
     "noqa_codes",
     "read_catalog",
+    "settle_reviewed",
     "translations",
     "write_catalog",
     "write_catalogs",
