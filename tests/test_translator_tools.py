@@ -17,15 +17,17 @@ from pathlib import Path
 
 import polib
 import pytest
+from po_corpus import corpus_paths
 from spec_corpus import load_corpus
 
-from pressroom.catalog import extract, read_catalog
+from pressroom.catalog import catalog_stats, count_entries, extract, read_catalog
+from pressroom.errors import CatalogError
 from pressroom.glossary import read_glossary
 from pressroom.project import Project, load_project
 
 REPO = Path(__file__).resolve().parent.parent
 CHUNK = 40
-"""Spec examples per corpus article: 17 articles, 68 catalogs."""
+"""Spec examples per corpus article: 18 articles, 54 catalogs and 18 templates."""
 
 pytestmark = pytest.mark.skipif(shutil.which("msgmerge") is None, reason="GNU gettext not installed")
 
@@ -150,3 +152,77 @@ def test_po_entry_comments_come_from_the_template() -> None:
     for lang in ("ur", "fa", "si"):
         po = polib.pofile(str(REPO / "translations" / lang / "pakistan-hazara-miners.po"))
         assert {(e.msgctxt, e.msgid): e.comment for e in po if not e.obsolete} == expected
+
+
+# --------------------------------------------------------------------------- word counts
+
+
+def pocount(path: Path) -> dict[str, int]:
+    """Translate Toolkit's own statistics for a file, as ``pocount`` prints them."""
+    from translate.tools.pocount import calcstats
+
+    stats = calcstats(str(path))
+    return {
+        "translated": stats["translated"],
+        "translated_words": stats["translatedsourcewords"],
+        "fuzzy": stats["fuzzy"],
+        "fuzzy_words": stats["fuzzysourcewords"],
+        "untranslated": stats["untranslated"],
+        "untranslated_words": stats["untranslatedsourcewords"],
+        "entries": stats["total"],
+        "words": stats["totalsourcewords"],
+    }
+
+
+def ours(path: Path) -> dict[str, int]:
+    counts = count_entries(read_catalog(path))
+    return {key: counts[key] for key in pocount_keys()}
+
+
+def pocount_keys() -> tuple[str, ...]:
+    states = ("translated", "fuzzy", "untranslated")
+    return (*states, *(f"{state}_words" for state in states), "entries", "words")
+
+
+def test_status_counts_equal_pocount_on_the_sample() -> None:
+    paths = sorted((REPO / "translations").glob("*/*.po*"))
+    assert len(paths) == 8
+    for path in paths:
+        assert ours(path) == pocount(path), path
+    project = load_project(REPO)
+    stats = catalog_stats(project, "ur", "pakistan-hazara-miners")
+    expected = pocount(project.po_path("ur", "pakistan-hazara-miners"))
+    assert (stats.words, stats.fuzzy_words, stats.translated_words) == (
+        expected["words"],
+        expected["fuzzy_words"],
+        expected["translated_words"],
+    )
+
+
+def test_status_counts_equal_pocount_on_corpus_catalogs(tmp_path: Path) -> None:
+    project = corpus_project(tmp_path)
+    translate_some(project)
+    extract(project, glossary=read_glossary(project.glossary_path))
+    edit_sources(project)
+    extract(project, glossary=read_glossary(project.glossary_path))
+    paths = sorted((project.root / "translations").glob("*/*.po*"))
+    assert len(paths) == 4 * len(list((project.root / "source").glob("*.md")))
+    for path in paths:
+        assert ours(path) == pocount(path), path
+
+
+def test_status_counts_equal_pocount_on_real_catalogs() -> None:
+    """polib's test catalogs (Django, Evolution, Pootle; plurals, obsolete, fuzzy)."""
+    from translate.tools.pocount import calcstats
+
+    checked = 0
+    for path in corpus_paths():
+        try:
+            read_catalog(path)
+        except CatalogError:
+            continue  # the deliberately broken ones
+        if not calcstats(str(path)) or not pocount(path)["entries"]:
+            continue  # one Translate Toolkit cannot parse (an indented file), or no entries
+        assert ours(path) == pocount(path), path.name
+        checked += 1
+    assert checked >= 10

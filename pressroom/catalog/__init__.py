@@ -43,7 +43,7 @@ from .conventions import (
 from .extract import STATE_PATH, CatalogChange, ExtractReport, Glossary, extract
 from .io import format_catalog, format_catalogs, read_catalog, write_catalog, write_catalogs
 from .merge import SIMILARITY_THRESHOLD, MergeCounts, merge_entries
-from .stats import CatalogStats, catalog_slugs, catalog_stats
+from .stats import CatalogStats, catalog_slugs, catalog_stats, count_entries, count_words
 
 __all__ = [
     "FUZZY",
@@ -63,6 +63,8 @@ __all__ = [
     "MergeCounts",
     "catalog_slugs",
     "catalog_stats",
+    "count_entries",
+    "count_words",
     "extract",
     "format_catalog",
     "format_catalogs",
