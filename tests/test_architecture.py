@@ -30,7 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("pressroom", "model", "errors", "fsio", "config", "languages", "project", "scripts"),  # the shared core
     ("importer", "source", "segment"),
     ("catalog",),
-    ("glossary",),
+    ("glossary", "tbx"),
     ("review",),
     ("models", "draft"),
     ("site", "scaffold"),  # scaffold: a new content root, with a copy of the templates site finds
