@@ -339,17 +339,15 @@ class Glossary:
         return pattern.search(fold(text, LANG_SCRIPTS.get(lang, "Latn"))) is not None
 
     def notes(self, text: str, langs: Sequence[str]) -> list[str]:
-        """``glossary: <English> → ur <spelling> · fa ...`` for each term in ``text``, in order.
+        """``glossary: <English> → <lang> <spelling> / <variant>`` per term in ``text`` and language.
 
-        For the template, whence msgmerge copies them. Variants follow after `` / ``; the
-        Latin code before each spelling keeps right-to-left text a run of its own."""
+        For the template, whence msgmerge copies them. One line per language, spellings
+        last: wrapped in a narrow pane, a right-to-left run never straddles another's line."""
         notes = []
         for term, _ in self.source_terms(text):
-            spellings = term.spellings
-            parts = [f"{lang} {' / '.join(spellings[lang])}" for lang in langs if spellings.get(lang)]
-            if parts:
-                english = f"{term.english} ({term.acronym})" if term.acronym else term.english
-                notes.append(f"glossary: {english} → " + " · ".join(parts))
+            english = f"{term.english} ({term.acronym})" if term.acronym else term.english
+            for lang in (lang for lang in langs if term.spellings.get(lang)):
+                notes.append(f"glossary: {english} → {lang} " + " / ".join(term.spellings[lang]))
         return notes
 
     def english_forms(self, term: Term) -> tuple[str, ...]:

@@ -249,11 +249,14 @@ def test_fold() -> None:
 def test_notes(glossary: Glossary) -> None:
     notes = glossary.notes("Khan's party, the PPP, and the Hazaras of Quetta; Khan again.", ["ur", "fa"])
     assert notes == [
-        "glossary: Imran Khan → ur عمران خان / خان · fa عمران خان / خان",
-        "glossary: Pakistan People's Party (PPP) → ur پاکستان پیپلز پارٹی / پیپلز پارٹی / پی پی پی"
-        " · fa حزب مردم پاکستان / پیپلز پارتی",
-        "glossary: Hazara → ur ہزارہ · fa هزاره",
-        "glossary: Quetta → ur کوئٹہ · fa کویته",
+        "glossary: Imran Khan → ur عمران خان / خان",
+        "glossary: Imran Khan → fa عمران خان / خان",
+        "glossary: Pakistan People's Party (PPP) → ur پاکستان پیپلز پارٹی / پیپلز پارٹی / پی پی پی",
+        "glossary: Pakistan People's Party (PPP) → fa حزب مردم پاکستان / پیپلز پارتی",
+        "glossary: Hazara → ur ہزارہ",
+        "glossary: Hazara → fa هزاره",
+        "glossary: Quetta → ur کوئٹہ",
+        "glossary: Quetta → fa کویته",
     ]
     assert glossary.notes("Hazara", ["si"]) == ["glossary: Hazara → si හසාරා"]
     assert glossary.notes("Nothing here.", ["ur", "fa", "si"]) == []
