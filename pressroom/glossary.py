@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -338,18 +338,16 @@ class Glossary:
             return True
         return pattern.search(fold(text, LANG_SCRIPTS.get(lang, "Latn"))) is not None
 
-    def notes(self, lang: str, text: str) -> list[str]:
-        """``glossary: <English> = <canonical>`` notes for the terms in English ``text``."""
+    def notes(self, text: str, langs: Sequence[str]) -> list[str]:
+        """``glossary: <English> → <lang> <spelling> / <variant>`` per term in ``text`` and language.
+
+        For the template, whence msgmerge copies them. One line per language, spellings
+        last: wrapped in a narrow pane, a right-to-left run never straddles another's line."""
         notes = []
         for term, _ in self.source_terms(text):
-            forms = term.spellings.get(lang)
-            if not forms:
-                continue
             english = f"{term.english} ({term.acronym})" if term.acronym else term.english
-            note = f"glossary: {english} = {forms[0]}"
-            if len(forms) > 1:
-                note += " (also: " + ", ".join(forms[1:]) + ")"
-            notes.append(note)
+            for lang in (lang for lang in langs if term.spellings.get(lang)):
+                notes.append(f"glossary: {english} → {lang} " + " / ".join(term.spellings[lang]))
         return notes
 
     def english_forms(self, term: Term) -> tuple[str, ...]:

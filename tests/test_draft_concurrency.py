@@ -250,6 +250,9 @@ def test_extract_during_a_run_is_kept_and_the_other_drafts_land(
         entry = find(po, msgid)
         assert entry.msgstr == msgid and (msgid == accepted or is_machine_draft(entry)), msgid
     gnu_check(path)
+    settled = run_cli("--project", project, "extract")  # the accepted draft's marker is retired
+    assert settled.code == 0 and "1 files written" in settled.out, settled.out
+    assert find(read_catalog(path), accepted).tcomment.startswith("reviewed: from a machine draft (engine=")
     again = run_cli("--project", project, "extract")  # extract agrees with what is on disk
     assert again.code == 0 and "0 files written" in again.out, again.out
 

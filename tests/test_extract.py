@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,15 @@ import polib
 import pytest
 from conftest import gnu_check
 
-from pressroom.catalog import extract, read_catalog, write_catalog
+from pressroom.catalog import (
+    extract,
+    mark_draft,
+    mark_memory_match,
+    mark_unreviewed,
+    read_catalog,
+    settle_reviewed,
+    write_catalog,
+)
 from pressroom.errors import CatalogError, SourceError
 from pressroom.project import Project, load_project
 
@@ -35,7 +43,6 @@ def write_article(
         "utf-8",
     )
     return path
-
 
 
 def all_catalogs(root: Path) -> list[Path]:
@@ -316,30 +323,28 @@ class FakeGlossary:
         self.terms = tuple(sorted(spellings.items()))
         self.spellings = spellings
 
-    def notes(self, lang: str, text: str) -> list[str]:
-        return [
-            f"glossary: {english} = {spelling}"
-            for english, spelling in self.spellings.items()
-            if english in text and lang == "ur"
-        ]
+    def notes(self, text: str, langs: Sequence[str]) -> list[str]:
+        found = [(english, spelling) for english, spelling in self.spellings.items() if english in text]
+        return [f"glossary: {english} → ur {spelling}" for english, spelling in found]
 
 
-def test_glossary_notes_per_language_and_refresh(project: Project) -> None:
+def test_glossary_notes_live_in_the_template_and_refresh(project: Project) -> None:
     extract(project, glossary=FakeGlossary({"Quetta": "کوئٹہ"}))
-    ur = read_catalog(project.po_path("ur", "a"))
-    assert entry(ur, P2).comment == "paragraph\nglossary: Quetta = کوئٹہ"
-    assert entry(ur, P1).comment == "paragraph"
-    fa = read_catalog(project.po_path("fa", "a"))
-    assert entry(fa, P2).comment == "paragraph"
-    assert "glossary" not in project.pot_path("a").read_text("utf-8")
+    pot = read_catalog(project.pot_path("a"))
+    assert entry(pot, P2).comment == "paragraph\nglossary: Quetta → ur کوئٹہ"
+    assert entry(pot, P1).comment == "paragraph"
+    for lang in ("ur", "fa", "si"):  # msgmerge copies the template's #. lines: so do we
+        po = read_catalog(project.po_path(lang, "a"))
+        assert [(e.msgid, e.comment) for e in po] == [(e.msgid, e.comment) for e in pot]
     before = snapshot(project.root)
     extract(project, glossary=FakeGlossary({"Quetta": "کوئٹا", "Mach": "مچھ"}))
     after = snapshot(project.root)
     changed = {path.relative_to(project.root).as_posix() for path in after if after[path] != before[path]}
-    assert changed == {"translations/ur/a.po"}
+    catalogs = {f"translations/{lang}/a.po" for lang in ("ur", "fa", "si")}
+    assert changed == {"translations/templates/a.pot", *catalogs}
     ur = read_catalog(project.po_path("ur", "a"))
-    assert entry(ur, P2).comment == "paragraph\nglossary: Quetta = کوئٹا"
-    assert entry(ur, P1).comment == "paragraph\nglossary: Mach = مچھ"
+    assert entry(ur, P2).comment == "paragraph\nglossary: Quetta → ur کوئٹا"
+    assert entry(ur, P1).comment == "paragraph\nglossary: Mach → ur مچھ"
     check_all(project.root)
 
 
@@ -370,3 +375,51 @@ def test_cli_reports_broken_catalog_and_prunes(project: Project, run_cli: Callab
     assert broken.code == 1
     assert "translations/si/a.po:" in broken.err and "end-of-line within string" in broken.err
     assert path.read_bytes() == before
+
+
+# --------------------------------------------------------------------------- draft lifecycle
+
+
+def test_cleared_fuzzy_flag_retires_the_draft_markers(project: Project) -> None:
+    extract(project)
+    path = project.po_path("ur", "a")
+    po = read_catalog(path)
+    machine, human, memory = entry(po, P1), entry(po, P2), entry(po, P3)
+    machine.msgstr = "گیارہ کان کن"
+    provenance = {"engine": "argos", "package": "translate-en_ur", "version": "1.9", "date": "2026-11-20"}
+    mark_draft(machine, **provenance, notes=["low confidence"])
+    human.msgstr, human.tcomment = "خاندانوں نے", "ask the Quetta desk\nnoqa: number-mismatch"
+    mark_unreviewed(human)
+    memory.msgstr = "تابوت"
+    mark_memory_match(memory, "other-article")
+    write_catalog(path, po)
+    extract(project)
+    assert {e.msgid for e in read_catalog(path).fuzzy_entries()} == {P1, P2, P3}  # drafts stay drafts
+
+    po = read_catalog(path)  # what Poedit's "Needs work" off does: the flag goes, nothing else
+    for msgid in (P1, P2):
+        entry(po, msgid).flags = []
+    write_catalog(path, po)
+    extract(project)
+    po = read_catalog(path)
+    assert entry(po, P1).tcomment == (
+        "reviewed: from a machine draft (engine=argos package=translate-en_ur version=1.9 date=2026-11-20)"
+    )
+    assert entry(po, P2).tcomment == "ask the Quetta desk\nnoqa: number-mismatch"  # human lines untouched
+    assert entry(po, P3).tcomment == "memory-match: other-article"  # still fuzzy: still a draft
+    assert "unreviewed" not in path.read_text("utf-8")
+    before = snapshot(project.root)
+    extract(project, force=True)
+    assert snapshot(project.root) == before  # settled once, then stable
+    check_all(project.root)
+
+
+def test_settle_reviewed_edge_cases() -> None:
+    reviewed = polib.POEntry(msgid="a", msgstr="", tcomment="memory-match: x\nkeep me")
+    assert settle_reviewed(reviewed) and reviewed.tcomment == "keep me"  # emptied: no note at all
+    fuzzy = polib.POEntry(msgid="a", msgstr="b", tcomment="memory-match: x", flags=["fuzzy"])
+    assert not settle_reviewed(fuzzy) and fuzzy.tcomment == "memory-match: x"
+    plain = polib.POEntry(msgid="a", msgstr="b", tcomment="unreviewed draft, says who\nreviewed: by Amina")
+    assert not settle_reviewed(plain)  # not our markers: a translator's words
+    memory = polib.POEntry(msgid="a", msgstr="b", tcomment="note\nmemory-match: x")
+    assert settle_reviewed(memory) and memory.tcomment == "note\nreviewed: from a memory match (x)"

@@ -247,15 +247,20 @@ def test_fold() -> None:
 
 
 def test_notes(glossary: Glossary) -> None:
-    notes = glossary.notes("ur", "Khan's party, the PPP, and the Hazaras of Quetta; Khan again.")
+    notes = glossary.notes("Khan's party, the PPP, and the Hazaras of Quetta; Khan again.", ["ur", "fa"])
     assert notes == [
-        "glossary: Imran Khan = عمران خان (also: خان)",
-        "glossary: Pakistan People's Party (PPP) = پاکستان پیپلز پارٹی (also: پیپلز پارٹی, پی پی پی)",
-        "glossary: Hazara = ہزارہ",
-        "glossary: Quetta = کوئٹہ",
+        "glossary: Imran Khan → ur عمران خان / خان",
+        "glossary: Imran Khan → fa عمران خان / خان",
+        "glossary: Pakistan People's Party (PPP) → ur پاکستان پیپلز پارٹی / پیپلز پارٹی / پی پی پی",
+        "glossary: Pakistan People's Party (PPP) → fa حزب مردم پاکستان / پیپلز پارتی",
+        "glossary: Hazara → ur ہزارہ",
+        "glossary: Hazara → fa هزاره",
+        "glossary: Quetta → ur کوئٹہ",
+        "glossary: Quetta → fa کویته",
     ]
-    assert glossary.notes("si", "Nothing here.") == []
-    assert glossary.notes("de", "Quetta") == []  # no German column
+    assert glossary.notes("Hazara", ["si"]) == ["glossary: Hazara → si හසාරා"]
+    assert glossary.notes("Nothing here.", ["ur", "fa", "si"]) == []
+    assert glossary.notes("Quetta", ["de"]) == []  # no German column
 
 
 def test_suggest_finds_names_and_acronyms(glossary: Glossary) -> None:

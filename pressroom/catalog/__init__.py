@@ -26,6 +26,7 @@ from .conventions import (
     MACHINE_DRAFT_NOTE,
     MEMORY_MATCH,
     NOQA,
+    REVIEWED,
     UNREVIEWED,
     fuzzy_reason,
     is_fuzzy,
@@ -39,12 +40,13 @@ from .conventions import (
     mark_unreviewed,
     msgstr_sha,
     noqa_codes,
+    settle_reviewed,
     translations,
 )
 from .extract import STATE_PATH, CatalogChange, ExtractReport, Glossary, extract
 from .io import format_catalog, format_catalogs, read_catalog, write_catalog, write_catalogs
 from .merge import SIMILARITY_THRESHOLD, MergeCounts, merge_entries
-from .stats import CatalogStats, catalog_slugs, catalog_stats
+from .stats import CatalogStats, catalog_slugs, catalog_stats, count_entries, count_words
 
 __all__ = [
     "FUZZY",
@@ -53,6 +55,7 @@ __all__ = [
     "MACHINE_DRAFT_NOTE",
     "MEMORY_MATCH",
     "NOQA",
+    "REVIEWED",
     "SIMILARITY_THRESHOLD",
     "STATE_PATH",
     "UNREVIEWED",
@@ -63,6 +66,8 @@ __all__ = [
     "MergeCounts",
     "catalog_slugs",
     "catalog_stats",
+    "count_entries",
+    "count_words",
     "extract",
     "format_catalog",
     "format_catalogs",
@@ -80,6 +85,7 @@ __all__ = [
     "msgstr_sha",
     "noqa_codes",
     "read_catalog",
+    "settle_reviewed",
     "translations",
     "write_catalog",
     "write_catalogs",

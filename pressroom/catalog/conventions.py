@@ -23,6 +23,8 @@ MACHINE_DRAFT_NOTE = "machine-draft-note:"
 MEMORY_MATCH = "memory-match:"
 UNREVIEWED = "unreviewed draft: not yet checked by a native editor"
 NOQA = "noqa:"
+REVIEWED = "reviewed:"
+"""Starts the note that replaces draft markers once the fuzzy flag is cleared."""
 GLOSSARY_NOTE = "glossary: "
 
 
@@ -48,12 +50,13 @@ def msgstr_sha(msgstr: str) -> str:
     return hashlib.sha256(msgstr.encode("utf-8")).hexdigest()[:8]
 
 
+def _is_marker(line: str) -> bool:
+    """A draft marker we wrote: machine-draft provenance and notes, memory match, unreviewed."""
+    return line.startswith((MACHINE_DRAFT, MACHINE_DRAFT_NOTE, MEMORY_MATCH)) or line == UNREVIEWED
+
+
 def _without_provenance(lines: Iterable[str]) -> list[str]:
-    return [
-        line
-        for line in lines
-        if not line.startswith((MACHINE_DRAFT, MACHINE_DRAFT_NOTE, MEMORY_MATCH)) and line != UNREVIEWED
-    ]
+    return [line for line in lines if not (_is_marker(line) or line.startswith(REVIEWED))]
 
 
 def mark_draft(
@@ -123,6 +126,44 @@ def mark_memory_match(entry: polib.POEntry, slug: str) -> None:
     lines.append(f"{MEMORY_MATCH} {slug}")
     _set_tcomment_lines(entry, lines)
     mark_fuzzy(entry)
+
+
+def _reviewed_note(lines: Iterable[str]) -> str | None:
+    """The short note that keeps where a reviewed translation came from (None: nothing worth it)."""
+    for line in lines:
+        if line.startswith(MACHINE_DRAFT):
+            fields = line[len(MACHINE_DRAFT) :].split()
+            kept = " ".join(field for field in fields if not field.startswith("sha="))
+            return f"{REVIEWED} from a machine draft ({kept})"
+        if line.startswith(MEMORY_MATCH):
+            return f"{REVIEWED} from a memory match ({line[len(MEMORY_MATCH) :].strip()})"
+    return None
+
+
+def settle_reviewed(entry: polib.POEntry) -> bool:
+    """Retire the draft markers of an entry whose fuzzy flag a translator cleared.
+
+    A cleared flag is the review: ``# unreviewed draft`` goes, machine-draft
+    provenance (and its notes) and memory matches become one ``# reviewed: from ...``
+    note, and an entry whose translation was emptied keeps no marker at all. Every
+    other translator comment stays as it is, in its place. Fuzzy entries and entries
+    without markers are left alone; returns whether ``entry`` changed.
+    """
+    if is_fuzzy(entry) or not entry.tcomment:
+        return False
+    lines = _tcomment_lines(entry)
+    if not any(_is_marker(line) for line in lines):
+        return False
+    note = _reviewed_note(lines) if entry.msgstr or any(entry.msgstr_plural.values()) else None
+    settled: list[str] = []
+    for line in lines:
+        if not _is_marker(line):
+            settled.append(line)
+        elif note is not None and line.startswith((MACHINE_DRAFT, MEMORY_MATCH)):
+            settled.append(note)
+            note = None
+    _set_tcomment_lines(entry, settled)
+    return True
 
 
 def noqa_codes(entry: polib.POEntry) -> set[str]:

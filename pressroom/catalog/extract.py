@@ -25,19 +25,21 @@ from ..errors import SourceError
 from ..fsio import ChangedOnDiskError, atomic_write, folder_lock, write_all_if_unchanged
 from ..languages import Language
 from ..project import Project
+from .conventions import settle_reviewed
 from .io import format_catalogs, read_catalog
 from .merge import MergeCounts, merge_entries
 from .template import catalog_header, catalog_signature, now_stamp, template_entries, template_header
 
 STATE_PATH = Path(".cache") / "pressroom" / "extract-state.json"
 """Where extract remembers content hashes of what it last saw, under the project root."""
-_STATE_FORMAT = 1
+_STATE_FORMAT = 2
+"""Bumped whenever extract writes other bytes for the same files (2: glossary notes in the template)."""
 
 
 class Glossary(Protocol):
     """What extract needs from ``pressroom.glossary.Glossary``."""
 
-    def notes(self, lang: str, text: str) -> list[str]: ...
+    def notes(self, text: str, langs: Sequence[str]) -> list[str]: ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -281,6 +283,8 @@ def _article_catalogs(
     article = read_article(project.source_path(slug))
     reference = project.relative(project.source_path(slug))
     template = template_entries(iter_segments(article), reference)
+    if glossary is not None:
+        _add_glossary_notes(template, glossary, [language.code for language in languages])
     pot_path = project.pot_path(slug)
     old_pot = _read_existing(pot_path)
     olds = {language.code: _read_existing(project.po_path(language.code, slug)) for language in languages}
@@ -292,18 +296,26 @@ def _article_catalogs(
     pot_date = pot.metadata["POT-Creation-Date"]
     for language in languages:
         old = olds[language.code]
-        notes = _notes_for(glossary, language.code) if glossary is not None else None
-        entries, counts = merge_entries(template, old, notes=notes, prune=prune)
+        entries, counts = merge_entries(template, old, prune=prune)
+        for entry in entries:
+            settle_reviewed(entry)
         po = _language_catalog(project, language, reference, entries, old, pot_date, stamp)
         pending.append(_Pending(project.po_path(language.code, slug), slug, language.code, po, counts))
     return pending
 
 
-def _notes_for(glossary: Glossary, code: str) -> Callable[[str], list[str]]:
-    def notes(text: str) -> list[str]:
-        return list(glossary.notes(code, text))
+def _add_glossary_notes(template: Sequence[polib.POEntry], glossary: Glossary, langs: Sequence[str]) -> None:
+    """Append the glossary spellings of each entry's terms to its extracted comments.
 
-    return notes
+    They go into the template, not only the catalogs: GNU ``msgmerge`` (Weblate's
+    "update PO files to match POT") takes every catalog's ``#.`` lines from the
+    template, so guidance kept anywhere else would be stripped at every sync and
+    written back by the next extract.
+    """
+    for tentry in template:
+        notes = glossary.notes(tentry.msgid, langs)
+        if notes:
+            tentry.comment = "\n".join([tentry.comment, *notes]) if tentry.comment else "\n".join(notes)
 
 
 def _report(pending: Sequence[_Pending], written: Sequence[bool], skipped: int) -> ExtractReport:

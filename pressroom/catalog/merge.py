@@ -8,7 +8,7 @@ obsolete) and the :class:`MergeCounts` of what happened.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import polib
@@ -91,9 +91,7 @@ class _OldEntries:
         return candidates[best[2]] if best is not None else None
 
 
-def _merged_entry(
-    tentry: polib.POEntry, old: _OldEntries, notes: Callable[[str], list[str]] | None, counts: MergeCounts
-) -> polib.POEntry:
+def _merged_entry(tentry: polib.POEntry, old: _OldEntries, counts: MergeCounts) -> polib.POEntry:
     """One template entry with the translation the old catalog has for it, if any."""
     entry = polib.POEntry(
         msgctxt=tentry.msgctxt,
@@ -102,9 +100,6 @@ def _merged_entry(
         occurrences=list(tentry.occurrences),
         comment=tentry.comment,
     )
-    extra = notes(tentry.msgid) if notes is not None else []
-    if extra:
-        entry.comment = "\n".join([entry.comment, *extra]) if entry.comment else "\n".join(extra)
     match = old.exact(tentry, counts)
     if match is not None:
         _copy_translator_side(entry, match)
@@ -147,7 +142,6 @@ def merge_entries(
     template: Sequence[polib.POEntry],
     old: polib.POFile | None,
     *,
-    notes: Callable[[str], list[str]] | None = None,
     prune: bool = False,
 ) -> tuple[list[polib.POEntry], MergeCounts]:
     """Update a catalog's entries to a new template, as GNU ``msgmerge --previous`` does.
@@ -156,11 +150,11 @@ def merge_entries(
     change keeps the translation as it was; otherwise the most similar translated old
     entry (similarity >= 0.6, same context preferred) lends its translation, marked
     fuzzy with ``#| msgid``; unmatched old entries become obsolete, and obsolete ones
-    come back when their text reappears. Extracted comments and references always come
-    from the template.
+    come back when their text reappears. Extracted comments (glossary notes included)
+    and references always come from the template.
     """
     counts = MergeCounts()
     olds = _OldEntries(old)
-    result = [_merged_entry(tentry, olds, notes, counts) for tentry in template]
+    result = [_merged_entry(tentry, olds, counts) for tentry in template]
     result += _leftover_entries(olds, prune=prune, counts=counts)
     return result, counts

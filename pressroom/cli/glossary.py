@@ -1,4 +1,4 @@
-"""CLI commands ``glossary check`` and ``glossary suggest``."""
+"""CLI commands ``glossary check``, ``glossary suggest`` and ``glossary export``."""
 
 from __future__ import annotations
 
@@ -40,6 +40,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--min-count", type=int, default=1, metavar="N", help="only names seen N times or more"
     )
     suggest.set_defaults(handler=run_suggest)
+    export = actions.add_parser(
+        "export",
+        help="write the glossary as TBX for Weblate, Lokalize and other tools",
+        description=(
+            "Write every term of glossary.csv with its spellings, variants, kind and note as "
+            "TBX-Basic (ISO 30042), to FILE or standard output (docs/weblate.md shows the wiring)."
+        ),
+    )
+    export.add_argument("--format", choices=["tbx"], default="tbx", help="file format (default: tbx)")
+    export.add_argument("--output", "-o", type=Path, metavar="FILE", help="write here instead of stdout")
+    export.add_argument(
+        "--lang",
+        action="append",
+        metavar="L",
+        help="only English and this language (repeatable; default: every target language)",
+    )
+    export.set_defaults(handler=run_export)
 
 
 def _scripts(ctx: Context) -> dict[str, str]:
@@ -96,4 +113,30 @@ def run_suggest(args: argparse.Namespace, ctx: Context) -> int:
     for item in suggestions:
         table.add_row(str(item.count), Text(item.text), item.kind, Text(", ".join(item.articles)))
     ctx.out.print(table)
+    return EXIT_OK
+
+
+def run_export(args: argparse.Namespace, ctx: Context) -> int:
+    from ..errors import UnknownLanguageError
+    from ..glossary import read_glossary
+    from ..tbx import format_tbx, write_tbx
+
+    project = ctx.project
+    targets = [language.code for language in project.target_languages()]
+    langs = args.lang or targets
+    unknown = [lang for lang in langs if lang not in targets]
+    if unknown:
+        raise UnknownLanguageError(
+            f"{unknown[0]!r} is not a target language of this project",
+            hint=f"one of {', '.join(targets)} ([project] targets in workflow.toml)",
+        )
+    glossary = read_glossary(project.glossary_path, scripts=_scripts(ctx))
+    text = format_tbx(glossary, langs, title=f"{project.name}: glossary")
+    if args.output is None:
+        ctx.out.file.write(text)
+        return EXIT_OK
+    written = write_tbx(args.output, text)
+    state = "wrote" if written else "unchanged"
+    summary = f"{len(glossary.terms)} terms, en + {', '.join(langs)}"
+    ctx.out.print(f"{state} {args.output}: {summary}", markup=False)
     return EXIT_OK
