@@ -357,7 +357,6 @@ def _png_distinct_rows(path: Path) -> int:
     return len({raw[i * stride + 1 : (i + 1) * stride] for i in range(height)})
 
 
-@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="chromium is installed by dev.sh")
 def test_chromium_renders_the_urdu_page(project_dir: Path, tmp_path: Path) -> None:
     render(load_project(project_dir), langs=["ur"], formats=("html",))
     page = project_dir / "build" / "ur" / "miners.html"

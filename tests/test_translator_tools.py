@@ -16,7 +16,6 @@ import subprocess
 from pathlib import Path
 
 import polib
-import pytest
 from po_corpus import corpus_paths
 from spec_corpus import load_corpus
 
@@ -29,7 +28,6 @@ REPO = Path(__file__).resolve().parent.parent
 CHUNK = 40
 """Spec examples per corpus article: 18 articles, 54 catalogs and 18 templates."""
 
-pytestmark = pytest.mark.skipif(shutil.which("msgmerge") is None, reason="GNU gettext not installed")
 
 
 def catalogs(root: Path) -> list[tuple[Path, Path]]:
