@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import EXIT_OK, EXIT_REVIEW_FAILED, Context, add_articles
+from .common import EXIT_ERROR, EXIT_OK, EXIT_REVIEW_FAILED, Context, add_articles
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -80,4 +80,6 @@ def run_build(args: argparse.Namespace, ctx: Context) -> int:
         findings=findings,
     )
     print_report(ctx, rendered)
+    if rendered.failures:
+        return EXIT_ERROR
     return EXIT_REVIEW_FAILED if has_errors(findings) else EXIT_OK

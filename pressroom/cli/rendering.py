@@ -69,7 +69,7 @@ def handle_render(args: argparse.Namespace, ctx: Context) -> int:
     print_report(ctx, report)
     # Asking for a language by name and getting nothing is an error; with no --lang,
     # unpublished languages are normal while translation is under way.
-    if langs and report.blocked:
+    if report.failures or (langs and report.blocked):
         return EXIT_ERROR
     return EXIT_OK
 
@@ -113,6 +113,23 @@ def print_report(ctx: Context, report: RenderReport) -> None:
     ctx.out.print(
         f"render: {len(pages)} pages written, {len(report.skipped)} up to date, "
         f"{len(report.blocked)} editions not published, in {_shown(out, out.parent, project.root)}",
+        markup=False,
+    )
+    print_failures(ctx, report)
+
+
+def print_failures(ctx: Context, report: RenderReport) -> None:
+    """Every failed page with its file and cause, then one summary line (on stderr, last)."""
+    if not report.failures:
+        return
+    for failure in report.failures:
+        ctx.err.print(f"workflow.py: error: {failure.describe()}", markup=False)
+    articles = list(dict.fromkeys(failure.slug for failure in report.failures))
+    outputs = "output" if len(report.failures) == 1 else "outputs"
+    noun = "article" if len(articles) == 1 else "articles"
+    ctx.err.print(
+        f"workflow.py: error: render: {len(report.failures)} {outputs} failed in {len(articles)} {noun} "
+        f"({', '.join(articles)}); every other page was written",
         markup=False,
     )
 

@@ -158,3 +158,70 @@ def family_stack(faces: Sequence[FontFace], style: str, fallback: Sequence[str] 
             names.append(by_style[wanted])
     names.extend(name for name in fallback if name not in names)
     return ", ".join(f'"{name}"' for name in names)
+
+
+# -- fallback chain and glyph coverage ---------------------------------------------------
+# After each language's own faces come fonts for what no text face has: emoji, symbols,
+# mathematics ([render] fallback_fonts), and one monospaced face for code
+# ([render] code_font). Kept apart from the language faces above: a missing fallback is
+# a warning, not an error, and the glyph check below reports what is still uncovered.
+
+FALLBACK_PACKAGES = {
+    "NotoColorEmoji.ttf": "fonts-noto-color-emoji",
+    "DejaVuSansMono.ttf": "fonts-dejavu-core",
+    "DejaVuSansMono-Bold.ttf": "fonts-dejavu-core",
+}
+"""Debian package of each default fallback file; the rest come with fonts-noto-core."""
+
+
+def fallback_faces(
+    file_names: Sequence[str], font_dirs: Sequence[Path] = DEFAULT_FONT_DIRS, *, role: str = "fallback"
+) -> tuple[list[FontFace], list[str]]:
+    """The installed faces of ``file_names`` in order, and a warning for each one missing.
+
+    Each face gets its own family, ``PR fallback 1`` ... (``role`` names the series:
+    ``fallback`` for the chain after the text faces, ``code`` for code), and its own
+    file in the build, ``PR-fallback1-Regular.ttf``.
+    """
+    faces: list[FontFace] = []
+    warnings: list[str] = []
+    for number, file_name in enumerate(file_names, 1):
+        path = find_font(file_name, font_dirs)
+        if path is None:
+            package = FALLBACK_PACKAGES.get(Path(file_name).name, "fonts-noto-core")
+            warnings.append(
+                f"{role} font {file_name} is not installed; characters only it has will show as boxes "
+                f"(hint: sudo apt-get install {package}, or change [render] {role}_fonts)"
+            )
+            continue
+        style = style_of(file_name)
+        faces.append(
+            FontFace(
+                lang=f"{role}{number}",
+                family=f"PR {role} {number}",
+                style_name=style,
+                weight=700 if "Bold" in style else 400,
+                italic="Italic" in style,
+                path=path,
+            )
+        )
+    return faces, warnings
+
+
+@functools.lru_cache(maxsize=64)
+def font_coverage(path: Path) -> frozenset[int]:
+    """The code points a font file maps to glyphs (its best cmap)."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True, fontNumber=0) as font:
+        cmap = font.getBestCmap() or {}
+    return frozenset(cmap)
+
+
+def describe_character(char: str) -> str:
+    """``U+1F980 🦀 CRAB``: how a warning names a character."""
+    import unicodedata
+
+    name = unicodedata.name(char, "unnamed")
+    shown = char if char.isprintable() and not char.isspace() else ""
+    return f"U+{ord(char):04X} {shown} {name}".replace("  ", " ")

@@ -74,8 +74,13 @@ def pdf_bytes(
     allowed_roots: Sequence[Path],
     variant: str = "pdf/ua-1",
     searchable_text: str = "words",
+    warnings: list[str] | None = None,
 ) -> bytes:
-    """Lay out ``html_text`` as if it were at ``html_path`` and return the PDF."""
+    """Lay out ``html_text`` as if it were at ``html_path`` and return the PDF.
+
+    Glyphs no font has are drawn as boxes: with a ``warnings`` list each is a
+    warning there and the PDF is still made; without one, a RenderError.
+    """
     from weasyprint import HTML
 
     fetcher = make_url_fetcher(allowed_roots)
@@ -98,7 +103,9 @@ def pdf_bytes(
     finally:
         logger.removeHandler(handler)
     missing = [m for m in messages if ".notdef glyph" in m]
-    if missing:
+    if missing and warnings is not None:
+        warnings.extend(_missing_glyph_warnings(missing))
+    elif missing:
         raise RenderError(
             f"a font lacks glyphs used on this page: {missing[0]}",
             path=html_path,
@@ -117,16 +124,34 @@ def write_pdf(
     allowed_roots: Sequence[Path],
     variant: str = "pdf/ua-1",
     searchable_text: str = "words",
+    warnings: list[str] | None = None,
 ) -> bool:
-    """Render and write one PDF atomically; returns whether the file changed."""
+    """Render and write one PDF atomically; returns whether the file changed.
+
+    ``warnings``: as for :func:`pdf_bytes`, where missing glyphs are reported.
+    """
     data = pdf_bytes(
         html_text,
         html_path=html_path,
         allowed_roots=allowed_roots,
         variant=variant,
         searchable_text=searchable_text,
+        warnings=warnings,
     )
     return atomic_write(pdf_path, data)
+
+
+def _missing_glyph_warnings(messages: Sequence[str]) -> list[str]:
+    """One warning per distinct character in WeasyPrint's ``.notdef`` messages."""
+    import re
+
+    from .fonts import describe_character
+
+    chars: dict[str, None] = {}
+    for message in messages:
+        for code in re.findall(r"\(U\+([0-9A-Fa-f]{4,6})\)", message):
+            chars.setdefault(chr(int(code, 16)), None)
+    return [f"PDF: no font has {describe_character(char)}; drawn as a box" for char in chars]
 
 
 class _ListHandler(logging.Handler):

@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import SourceError
+from ..errors import SourceError, WorkflowError
 from ..model import Article, Finding
 from ..project import Project
 from ..site import SITE_SLUG
 from .assets import write_assets
 from .executor import Executor, executor_for
-from .fonts import check_fonts
+from .failures import PageFailure, failure_cause
+from .fonts import check_fonts, fallback_faces
 from .gate import BlockedEdition
 from .listings import ListingsReport, write_listings
 from .plan import (
@@ -64,7 +65,8 @@ class RenderReport:
     warnings: tuple[str, ...] = ()
     """Remote images left out and similar; the CLI prints them."""
     output_dir: Path = field(default_factory=Path)
-
+    failures: tuple[PageFailure, ...] = ()
+    """Pages (or whole articles) that could not be rendered, each with its file and cause."""
 
 
 def render(
@@ -90,6 +92,9 @@ def render(
     file is written. ``force`` redoes every output regardless of the manifest.
     ``findings``: a review of these catalogs already run, for the publishing gate.
     ``executor``: where the tasks run; by default here, or a pool of ``jobs`` processes.
+
+    One article that cannot be read or rendered does not stop the others: its
+    failures are in the report (file and cause) and every other page is written.
     """
     settings = read_settings(project)
     formats = tuple(formats) if formats is not None else settings.formats
@@ -98,9 +103,11 @@ def render(
     jobs = max(1, settings.jobs if jobs is None else jobs)
     out = (output_dir if output_dir is not None else project.build_dir).resolve()
     languages = rendered_languages(project, langs)
-    articles = _read_articles(project, slugs)
+    articles, failures = _read_articles(project, slugs)
     css_langs = sorted({project.source_language, *(language.code for language in languages)})
     faces = check_fonts([project.languages[code] for code in css_langs], settings.font_dirs)
+    fallback, font_warnings = fallback_faces(settings.fallback_fonts, settings.font_dirs)
+    code, code_warnings = fallback_faces(settings.code_fonts, settings.font_dirs, role="code")
 
     gated = plan_editions(project, articles, languages, include_drafts=include_drafts, findings=findings)
     plan = Plan(
@@ -110,14 +117,16 @@ def render(
         include_drafts=include_drafts,
         editions=gated.editions,
         bilingual=bilingual,
-        faces={code: tuple(f) for code, f in faces.items()},
+        faces={lang: tuple(f) for lang, f in faces.items()},
+        fallback_faces=tuple(fallback),
+        code_faces=tuple(code),
     )
     written = write_assets(plan, css_langs)
     manifest = {} if force else read_manifest(out)
     rendered = {language.code for language in languages}
     planned = plan_tasks(plan, [article.slug for article in articles], rendered, formats, manifest)
     removed = remove_unpublished(out, gated.blocked, rendered, manifest)
-    executed, warnings = execute(
+    executed, warnings, page_failures = execute(
         plan, planned, manifest, executor if executor is not None else executor_for(jobs), progress
     )
     listed = ListingsReport()
@@ -131,8 +140,9 @@ def render(
         removed=(*removed, *listed.removed),
         blocked=gated.blocked,
         drafts=gated.drafts,
-        warnings=tuple(warnings),
+        warnings=(*font_warnings, *code_warnings, *warnings),
         output_dir=out,
+        failures=(*failures, *gated.failures, *page_failures),
     )
 
 
@@ -147,15 +157,35 @@ def render_pdfs(
     return render(project, langs, slugs, **options)
 
 
-def _read_articles(project: Project, slugs: Sequence[str] | None) -> list[Article]:
-    """The articles to render; the slug ``site`` is reserved for the site strings."""
-    from ..source import iter_articles
+def _read_articles(project: Project, slugs: Sequence[str] | None) -> tuple[list[Article], list[PageFailure]]:
+    """The articles to render, and a failure for each one that cannot be read.
 
-    articles = iter_articles(project, list(slugs) if slugs else None)
-    for article in articles:
-        if article.slug == SITE_SLUG:
-            raise SourceError("the slug 'site' is reserved for site strings", path=article.path)
-    return articles
+    An unknown slug asked for is an error; an article that does not parse (front
+    matter, encoding) is reported and left out, and the others are rendered. The
+    slug ``site`` is reserved for the site strings.
+    """
+    from ..source import iter_articles, read_article
+
+    if slugs:
+        wanted = list(dict.fromkeys(slugs))
+        missing = [slug for slug in wanted if not project.source_path(slug).is_file()]
+        if missing:
+            iter_articles(project, missing)  # raises the error that names the articles there are
+    else:
+        folder = project.source_dir
+        wanted = sorted(path.stem for path in folder.glob("*.md")) if folder.is_dir() else []
+    articles: list[Article] = []
+    failures: list[PageFailure] = []
+    for slug in wanted:
+        path = project.source_path(slug)
+        if slug == SITE_SLUG:
+            raise SourceError("the slug 'site' is reserved for site strings", path=path)
+        try:
+            articles.append(read_article(path))
+        except WorkflowError as exc:
+            cause = failure_cause(exc, project.root, path)
+            failures.append(PageFailure(slug=slug, page=f"every page of {slug}", cause=cause))
+    return articles, failures
 
 
 def remove_unpublished(
@@ -190,8 +220,8 @@ def execute(
     manifest: dict[str, str],
     executor: Executor,
     progress: ProgressCallback | None,
-) -> tuple[list[Path], list[str]]:
-    """Run the planned tasks on ``executor``; returns the files written and the warnings.
+) -> tuple[list[Path], list[str], list[PageFailure]]:
+    """Run the planned tasks on ``executor``; returns the files written, the warnings and the failures.
 
     Each output written enters ``manifest`` with its fingerprint, and the manifest
     is saved even when a task fails, so a re-run does not redo the pages already made.
@@ -199,6 +229,7 @@ def execute(
     out = plan.output_dir
     written: list[Path] = []
     warnings: list[str] = []
+    failures: list[PageFailure] = []
     total = len(planned.tasks)
     done = 0
     try:
@@ -209,9 +240,10 @@ def execute(
             for warning in result.warnings:
                 if warning not in warnings:
                     warnings.append(warning)
+            failures.extend(result.failures)
             done += 1
             if progress is not None:
                 progress(done, total, ", ".join(result.written))
     finally:
         write_manifest(out, manifest)
-    return written, warnings
+    return written, warnings, failures

@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..errors import UnknownLanguageError
+from ..errors import UnknownLanguageError, WorkflowError
 from ..fsio import atomic_write
 from ..languages import Language
 from ..model import Article, Finding
 from ..project import Project
 from ..site import SITE_SLUG, iter_template_files
+from .failures import PageFailure, failure_cause
 from .fonts import FontFace
 from .gate import BlockedEdition, publish_blockers
 from .settings import RenderSettings
@@ -63,6 +64,10 @@ class Plan:
     """slug -> its editions (en first)."""
     bilingual: bool
     faces: Mapping[str, tuple[FontFace, ...]]
+    fallback_faces: tuple[FontFace, ...] = ()
+    """Emoji, symbol and mathematics faces tried after every language's own."""
+    code_faces: tuple[FontFace, ...] = ()
+    """The monospaced face of code."""
 
 
 def page_path(lang: str, slug: str, kind: str, fmt: str = "html") -> str:
@@ -102,6 +107,8 @@ class EditionPlan:
     """Editions in the languages asked for that the gate holds back."""
     drafts: tuple[tuple[str, str], ...]
     """(lang, slug) in the languages asked for, rendered as unreviewed drafts."""
+    failures: tuple[PageFailure, ...] = ()
+    """Editions whose catalogs could not be read (a broken PO file): not rendered."""
 
 
 def plan_editions(
@@ -127,6 +134,7 @@ def plan_editions(
     chosen = {language.code for language in languages}
     blocked: list[BlockedEdition] = []
     drafts: list[tuple[str, str]] = []
+    failures: list[PageFailure] = []
     editions: dict[str, tuple[Edition, ...]] = {}
     for article in articles:
         found = []
@@ -134,9 +142,17 @@ def plan_editions(
             if language.code == source:
                 found.append(Edition(lang=source, slug=article.slug, draft=False))
                 continue
-            blockers = publish_blockers(
-                project, language.code, article.slug, glossary=glossary, findings=findings
-            )
+            try:
+                blockers = publish_blockers(
+                    project, language.code, article.slug, glossary=glossary, findings=findings
+                )
+            except WorkflowError as exc:  # one broken catalog holds back its edition only
+                if language.code in chosen:
+                    cause = failure_cause(exc, project.root, project.po_path(language.code, article.slug))
+                    failures.append(
+                        PageFailure(slug=article.slug, page=f"{language.code}/{article.slug}", cause=cause)
+                    )
+                continue
             no_catalog = any(b.reason == "no catalog" and b.path.stem == article.slug for b in blockers)
             if blockers and (not include_drafts or no_catalog):
                 if language.code in chosen:
@@ -148,7 +164,9 @@ def plan_editions(
             if blockers and language.code in chosen:
                 drafts.append((language.code, article.slug))
         editions[article.slug] = tuple(found)
-    return EditionPlan(editions=editions, blocked=tuple(blocked), drafts=tuple(drafts))
+    return EditionPlan(
+        editions=editions, blocked=tuple(blocked), drafts=tuple(drafts), failures=tuple(failures)
+    )
 
 
 # --------------------------------------------------------------------------- fingerprints
@@ -176,7 +194,7 @@ def global_fingerprint(plan: Plan) -> str:
     templates = [path for _name, path in iter_template_files(plan.project)]
     fonts = [
         (face.family, str(face.path), face.path.stat().st_size, face.path.stat().st_mtime_ns)
-        for faces in plan.faces.values()
+        for faces in (*plan.faces.values(), plan.fallback_faces, plan.code_faces)
         for face in faces
     ]
     config = {

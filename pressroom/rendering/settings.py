@@ -33,6 +33,12 @@ class RenderSettings:
     """``none``, ``ltr`` or ``clusters``: which complex-script PDF text gets ActualText spans."""
     font_dirs: tuple[Path, ...]
     jobs: int
+    fallback_fonts: tuple[str, ...] = ()
+    """Font files tried after each language's faces: emoji, symbols, mathematics."""
+    code_fonts: tuple[str, ...] = ()
+    """Monospaced font file(s) for code blocks and inline code."""
+    embed_hosts: tuple[str, ...] = ()
+    """Hosts whose ``<iframe>`` embeds raw HTML may keep (``www.youtube-nocookie.com`` ...)."""
 
 
 def read_settings(project: Project) -> RenderSettings:
@@ -50,6 +56,9 @@ def read_settings(project: Project) -> RenderSettings:
         searchable_text=_searchable(table.get("searchable_text", "clusters")),
         font_dirs=font_dirs,
         jobs=int(table.get("jobs", 1)),
+        fallback_fonts=tuple(str(name) for name in table.get("fallback_fonts", ())),
+        code_fonts=tuple(str(name) for name in table.get("code_fonts", ())),
+        embed_hosts=tuple(str(host).lower() for host in table.get("embed_hosts", ())),
     )
 
 

@@ -4,6 +4,10 @@ Input: the :class:`~.plan.Plan` and one :class:`~.plan.Task`, both plain picklab
 data. Output: the task's out-of-date files (HTML, PDF) and the article's local
 images in the build folder, and a :class:`TaskResult` saying what was written. An
 executor (:mod:`.executor`) decides where this runs; it runs the same anywhere.
+
+A page that fails (a translation that breaks the Markdown, a layout error) never
+stops the run: the error comes back as a :class:`PageFailure` naming the output,
+the file and the cause, and the other pages are still written.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..fsio import atomic_write
+from .failures import PageFailure, failure_cause
 from .media import publish_media
 from .pages import PageBuilder
 from .pdf import write_pdf
@@ -28,6 +33,8 @@ class TaskResult:
     """Remote or missing images and similar, for the report."""
     media: tuple[tuple[Path, str], ...]
     """(local image, name under ``media/``) copied for the page."""
+    failures: tuple[PageFailure, ...] = ()
+    """Outputs of the task that could not be made, and why."""
 
 
 _BUILDERS: dict[int, PageBuilder] = {}
@@ -46,26 +53,44 @@ def run_task(plan: Plan, task: Task) -> TaskResult:
         builder = _BUILDERS[id(plan)] = PageBuilder(plan)
     builder.warnings.clear()
     builder.media.clear()
-    text = builder.page(task.kind, task.lang, task.slug)
+    root = plan.project.root
+    source = plan.project.source_path(task.slug) if task.slug else plan.project.source_dir
     written: list[str] = []
-    # Media are copied before the PDF is made: WeasyPrint reads images from the build.
-    for local, name in builder.media.items():
-        publish_media(local, plan.output_dir / "media" / name)
+    failures: list[PageFailure] = []
+    try:
+        text = builder.page(task.kind, task.lang, task.slug)
+        # Media are copied before the PDF is made: WeasyPrint reads images from the build.
+        for local, name in builder.media.items():
+            publish_media(local, plan.output_dir / "media" / name)
+    except Exception as exc:  # one page must not stop the run: reported, never a traceback
+        cause = failure_cause(exc, root, source)
+        failures.extend(PageFailure(slug=task.slug, page=rel, cause=cause) for _fmt, rel in task.outputs)
+        return TaskResult(written=(), warnings=tuple(builder.warnings), media=(), failures=tuple(failures))
     for fmt, rel in task.outputs:
         target = plan.output_dir / rel
-        if fmt == "html":
-            atomic_write(target, text)
-        else:
-            html_path = plan.output_dir / page_path(task.lang, task.slug, task.kind, "html")
-            write_pdf(
-                text,
-                html_path=html_path,
-                pdf_path=target,
-                allowed_roots=(plan.project.root, plan.output_dir),
-                variant=plan.settings.pdf_variant,
-                searchable_text=plan.settings.searchable_text,
-            )
+        try:
+            if fmt == "html":
+                atomic_write(target, text)
+            else:
+                html_path = plan.output_dir / page_path(task.lang, task.slug, task.kind, "html")
+                pdf_warnings: list[str] = []
+                write_pdf(
+                    text,
+                    html_path=html_path,
+                    pdf_path=target,
+                    allowed_roots=(root, plan.output_dir),
+                    variant=plan.settings.pdf_variant,
+                    searchable_text=plan.settings.searchable_text,
+                    warnings=pdf_warnings,
+                )
+                builder.warnings.extend(f"{rel}: {warning}" for warning in pdf_warnings)
+        except Exception as exc:  # the HTML may be written while the PDF fails: keep going
+            failures.append(PageFailure(slug=task.slug, page=rel, cause=failure_cause(exc, root, source)))
+            continue
         written.append(rel)
     return TaskResult(
-        written=tuple(written), warnings=tuple(builder.warnings), media=tuple(builder.media.items())
+        written=tuple(written),
+        warnings=tuple(builder.warnings),
+        media=tuple(builder.media.items()),
+        failures=tuple(failures),
     )
