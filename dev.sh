@@ -8,8 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# What every job needs; chromium only for the tests (screenshots, DOM checks).
-APT_PACKAGES=(python3-venv gettext fonts-noto-core fonts-noto-color-emoji poppler-utils)
+# What every job needs; chromium only for the tests (screenshots, DOM checks). Fonts: each
+# language's faces and the fallback chain after them (Noto Sans Symbols, Symbols 2 and Math
+# are in fonts-noto-core, Noto Color Emoji in its own package), DejaVu Sans Mono for code.
+APT_PACKAGES=(python3-venv gettext fonts-noto-core fonts-noto-color-emoji fonts-dejavu-core poppler-utils)
 TEST_APT_PACKAGES=(chromium)
 VENV=${PRESSROOM_VENV:-.venv}
 

@@ -1,9 +1,11 @@
 """Rendering, assets: the files every page shares, copied or generated into the build folder.
 
 Input: the plan's font faces, ``render/css/site.css`` and ``print.css``, the
-``lang.css.j2`` and ``page.css.j2`` templates. Output: ``fonts/PR-<code>-<Style>.*``,
-``css/site.css``, ``css/print.css``, ``css/lang-<code>.css`` and
-``css/page-<code>[-draft].css``; files whose content did not change are not rewritten.
+``lang.css.j2``, ``page.css.j2`` and ``content.css.j2`` templates. Output:
+``fonts/PR-<code>-<Style>.*``, ``css/site.css``, ``css/print.css``,
+``css/lang-<code>.css``, ``css/page-<code>[-draft].css`` and ``css/content.css`` (the
+fallback faces, code, kept raw HTML, list numbering); files whose content did not
+change are not rewritten.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ def write_assets(plan: Plan, langs: Iterable[str]) -> list[Path]:
     """Fonts, site CSS and per-language CSS into the output folder; returns files written."""
     written: list[Path] = []
     out = plan.output_dir
-    for faces in plan.faces.values():
+    for faces in (*plan.faces.values(), plan.fallback_faces, plan.code_faces):
         for face in faces:
             target = out / "fonts" / face.file_name
             if copy_if_changed(face.path, target):
@@ -45,7 +47,7 @@ def write_assets(plan: Plan, langs: Iterable[str]) -> list[Path]:
         faces = plan.faces[code]
         fallback = [f.family for f in latin if f.style_name == "Regular"] if code != source else []
         stacks = {
-            style: family_stack(faces, style, [*fallback, "serif"])
+            style: family_stack(faces, style, [*fallback, *fallback_chain(plan), "serif"])
             for style in ("Regular", "Bold", "Italic", "BoldItalic")
         }
         css = load_template(env, "lang.css.j2").render(
@@ -77,7 +79,52 @@ def write_assets(plan: Plan, langs: Iterable[str]) -> list[Path]:
             name = f"page-{code}{'-draft' if draft else ''}.css"
             if atomic_write(out / "css" / name, page_css):
                 written.append(out / "css" / name)
+    content = content_css(plan, langs)
+    if atomic_write(out / "css" / "content.css", content):
+        written.append(out / "css" / "content.css")
     return written
+
+
+def fallback_chain(plan: Plan) -> list[str]:
+    """Family names tried after a language's own faces: emoji, symbols, mathematics."""
+    return [face.family for face in plan.fallback_faces]
+
+
+COUNTER_STYLES = {"arab": "arabic-indic", "arabext": "persian", "deva": "devanagari", "beng": "bengali"}
+"""CSS's ready-made counter style for a CLDR numbering system; others get their own."""
+
+
+def content_css(plan: Plan, langs: Iterable[str]) -> str:
+    """``css/content.css``: the fallback and code faces, code, kept raw HTML, list numbering.
+
+    Code gets the code face, then the page language's faces and the fallback chain;
+    ordered lists count in each language's digits (``numbering``), with CSS's own
+    counter style where there is one (``persian``) and a generated one otherwise.
+    """
+    env = make_css_environment(plan.project)
+    source = plan.project.source_language
+    latin = [f.family for f in plan.faces[source] if f.style_name == "Regular"]
+    languages = []
+    for code in langs:
+        language = plan.project.languages[code]
+        own = [f.family for f in plan.faces[code] if f.style_name == "Regular"]
+        # The generic family last and unquoted: quoted, it would name a font called "monospace".
+        code_stack = family_stack(plan.code_faces, "Regular", [*own, *latin, *fallback_chain(plan)])
+        code_stack += ", monospace"
+        counter = "" if language.numbering == "latn" else COUNTER_STYLES.get(language.numbering, "")
+        languages.append(
+            {
+                "code": code,
+                "code_stack": code_stack,
+                "counter": counter or (f"pr-digits-{code}" if language.numbering != "latn" else ""),
+                "digits": list(language.digits) if language.numbering != "latn" and not counter else [],
+            }
+        )
+    return str(
+        load_template(env, "content.css.j2").render(
+            faces=[*plan.fallback_faces, *plan.code_faces], languages=languages
+        )
+    )
 
 
 def _css_string(text: str) -> str:

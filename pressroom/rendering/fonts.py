@@ -179,13 +179,14 @@ def fallback_faces(
 ) -> tuple[list[FontFace], list[str]]:
     """The installed faces of ``file_names`` in order, and a warning for each one missing.
 
-    Each face gets its own family, ``PR fallback 1`` ... (``role`` names the series:
-    ``fallback`` for the chain after the text faces, ``code`` for code), and its own
-    file in the build, ``PR-fallback1-Regular.ttf``.
+    Each face gets its own family named after its file, ``PR fallback NotoColorEmoji``
+    (``role`` names the series: ``fallback`` for the chain after the text faces,
+    ``code`` for code), and its own file in the build,
+    ``PR-fallback-NotoColorEmoji-Regular.ttf``.
     """
     faces: list[FontFace] = []
     warnings: list[str] = []
-    for number, file_name in enumerate(file_names, 1):
+    for file_name in file_names:
         path = find_font(file_name, font_dirs)
         if path is None:
             package = FALLBACK_PACKAGES.get(Path(file_name).name, "fonts-noto-core")
@@ -195,10 +196,11 @@ def fallback_faces(
             )
             continue
         style = style_of(file_name)
+        stem = Path(file_name).stem.removesuffix("-Regular")
         faces.append(
             FontFace(
-                lang=f"{role}{number}",
-                family=f"PR {role} {number}",
+                lang=f"{role}-{stem}",
+                family=f"PR {role} {stem}",
                 style_name=style,
                 weight=700 if "Bold" in style else 400,
                 italic="Italic" in style,

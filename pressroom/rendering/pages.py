@@ -138,6 +138,7 @@ class PageBuilder:
             "stylesheets": [
                 _href(self.plan, lang, "css/site.css"),
                 *[_href(self.plan, lang, f"css/lang-{code}.css") for code in self.css_langs(lang)],
+                _href(self.plan, lang, "css/content.css"),
             ],
             "print_stylesheets": [
                 _href(self.plan, lang, "css/print.css"),

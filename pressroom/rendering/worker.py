@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..fsio import atomic_write
+from .coverage import coverage_warnings, plan_font_paths, uncovered_characters
 from .failures import PageFailure, failure_cause
+from .fonts import describe_character
 from .media import publish_media
 from .pages import PageBuilder
 from .pdf import write_pdf
@@ -59,6 +61,10 @@ def run_task(plan: Plan, task: Task) -> TaskResult:
     failures: list[PageFailure] = []
     try:
         text = builder.page(task.kind, task.lang, task.slug)
+        missing = uncovered_characters(text, plan_font_paths(plan))
+        builder.warnings.extend(
+            coverage_warnings(missing, page=task.outputs[0][1], article=plan.project.relative(source))
+        )
         # Media are copied before the PDF is made: WeasyPrint reads images from the build.
         for local, name in builder.media.items():
             publish_media(local, plan.output_dir / "media" / name)
@@ -83,7 +89,13 @@ def run_task(plan: Plan, task: Task) -> TaskResult:
                     searchable_text=plan.settings.searchable_text,
                     warnings=pdf_warnings,
                 )
-                builder.warnings.extend(f"{rel}: {warning}" for warning in pdf_warnings)
+                # Characters no font has were reported above, once per page.
+                described = [describe_character(char) for char in missing]
+                builder.warnings.extend(
+                    f"{rel}: {warning}"
+                    for warning in pdf_warnings
+                    if not any(name in warning for name in described)
+                )
         except Exception as exc:  # the HTML may be written while the PDF fails: keep going
             failures.append(PageFailure(slug=task.slug, page=rel, cause=failure_cause(exc, root, source)))
             continue
