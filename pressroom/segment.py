@@ -5,7 +5,9 @@ translatable units in document order, each with its inline Markdown intact, exac
 as markdown-it gives it (``token.content``): headline, byline, headings, paragraphs,
 list-item and block-quote paragraphs, table cells, and the alt text and title of
 images that stand alone in a paragraph. Code, raw HTML, thematic breaks, link
-reference definitions and units without a single letter are not offered.
+reference definitions and units without a single letter are not offered. A soft line
+break inside a unit reaches translators as one space (a paragraph hard-wrapped at 72
+columns is one line of text, as mdbook-xgettext and po4a give it); hard breaks stay.
 
 :func:`translate_body` is the way back: it replaces each unit's text in place in the
 source lines, keeping container prefixes (``> ``, list indentation, table pipes) and
@@ -102,6 +104,26 @@ def _words(tokens: Sequence[Token] | None) -> str:
         elif token.type == "image":
             parts.append(_words(token.children))
     return _URL.sub(" ", " ".join(parts))
+
+
+def join_soft_breaks(content: str) -> str:
+    """Inline content with each soft line break as one space; hard breaks kept.
+
+    A line end after two spaces or a backslash is a hard break and stays as it is
+    (so does any line end the rule is unsure of: keeping one never changes the
+    rendering). Spaces around a joined line end collapse to one, as the parser
+    drops them anyway.
+    """
+    if "\n" not in content:
+        return content
+    lines = content.split("\n")
+    joined = lines[0]
+    for line in lines[1:]:
+        if joined.endswith(("  ", "\\")):
+            joined += "\n" + line
+        else:
+            joined = joined.rstrip(" \t") + " " + line.lstrip(" \t")
+    return joined
 
 
 def _has_letters(text: str) -> bool:
@@ -239,7 +261,7 @@ def _units(body: str, first_line: int, path: Path | None = None) -> tuple[list[_
             block = _Block(style, token.map[0], token.map[1], token.content)
             inlines.append(_Inline(shape, token.content, block))
             if _has_letters(_words(children)):
-                segment = Segment(kind=SegmentKind.HEADING, text=token.content, line=line)
+                segment = Segment(kind=SegmentKind.HEADING, text=join_soft_breaks(token.content), line=line)
                 units.append(_Unit(segment, block, "content"))
             continue
         if opener != "paragraph_open":
@@ -248,7 +270,7 @@ def _units(body: str, first_line: int, path: Path | None = None) -> tuple[list[_
         inlines.append(_Inline(shape, token.content, block))
         if not _only_images(children):
             if _has_letters(_words(children)):
-                segment = Segment(kind=_kind(stack), text=token.content, line=line)
+                segment = Segment(kind=_kind(stack), text=join_soft_breaks(token.content), line=line)
                 units.append(_Unit(segment, block, "content"))
             continue
         for image in children:
@@ -257,7 +279,8 @@ def _units(body: str, first_line: int, path: Path | None = None) -> tuple[list[_
             start = image.meta["span"][0]
             image_line = line + token.content.count("\n", 0, start)
             if _has_letters(_words(image.children)):
-                segment = Segment(kind=SegmentKind.IMAGE_ALT, text=image.content, line=image_line)
+                alt = join_soft_breaks(image.content)
+                segment = Segment(kind=SegmentKind.IMAGE_ALT, text=alt, line=image_line)
                 units.append(_Unit(segment, block, "alt", image=image))
             title = str(image.attrGet("title") or "")
             if _title_span(token.content, image) is not None and _has_letters(_URL.sub(" ", title)):
@@ -533,9 +556,10 @@ def translate_body(body: str, translate: Translate, *, first_line: int = 1, path
     """The body with each segment's text replaced by ``translate(segment)``.
 
     ``translate`` is called once per body segment in document order and returns
-    None (or only whitespace) to keep the source text; a kept unit's lines stay byte
-    for byte. Everything that is not segment text (code, HTML, link definitions,
-    container markers, table pipes) is copied unchanged. Line ends come out as LF.
+    None (or only whitespace, or the segment's own text) to keep the source text; a
+    kept unit's lines stay byte for byte, soft line breaks included. Everything that
+    is not segment text (code, HTML, link definitions, container markers, table
+    pipes) is copied unchanged. Line ends come out as LF.
 
     The result is parsed again: if a translated line would open a block (``# ``,
     ``- ``, ``1. ``, ``> ``, a fence, a table delimiter row ...) the lines of that unit
@@ -551,7 +575,7 @@ def translate_body(body: str, translate: Translate, *, first_line: int = 1, path
     chosen: list[tuple[_Unit, str]] = []
     for unit in units:
         new = translate(unit.segment)
-        if new is not None and new.strip():
+        if new is not None and new.strip() and new != unit.segment.text:
             chosen.append((unit, new))
     contents: dict[int, str] = {}  # id(block) -> new inline content
     cells: dict[int, dict[int, str]] = {}

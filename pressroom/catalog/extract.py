@@ -32,8 +32,9 @@ from .template import catalog_header, catalog_signature, now_stamp, template_ent
 
 STATE_PATH = Path(".cache") / "pressroom" / "extract-state.json"
 """Where extract remembers content hashes of what it last saw, under the project root."""
-_STATE_FORMAT = 2
-"""Bumped whenever extract writes other bytes for the same files (2: glossary notes in the template)."""
+_STATE_FORMAT = 3
+"""Bumped whenever extract writes other bytes for the same files (2: glossary notes in the
+template; 3: soft line breaks in msgids became spaces)."""
 
 
 class Glossary(Protocol):

@@ -97,11 +97,13 @@ class PageBuilder:
         messages = self.messages(lang, slug)
         if not messages:
             return article.body
-        from ..segment import translate_body
+        from ..segment import join_soft_breaks, translate_body
 
+        # A catalog not extracted since msgids lost their soft line breaks still applies.
+        joined = {(context, join_soft_breaks(msgid)): text for (context, msgid), text in messages.items()}
         return translate_body(
             article.body,
-            lambda seg: messages.get(seg.key) or None,
+            lambda seg: messages.get(seg.key) or joined.get(seg.key) or None,
             first_line=article.body_line,
             path=article.path,
         )
