@@ -47,6 +47,10 @@ class SegmentKind(enum.StrEnum):
     TABLE_CELL = "table cell"
     IMAGE_ALT = "image alt text"
     IMAGE_TITLE = "image title"
+    HTML_TEXT = "html text"
+    """Text a reader sees inside raw HTML (a summary, a caption), inner markup intact."""
+    TITLE_ATTRIBUTE = "title attribute"
+    """The ``title`` of a raw HTML element (a tooltip, an embed's caption)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

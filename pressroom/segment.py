@@ -4,8 +4,10 @@ Input: an :class:`~pressroom.model.Article` (or a bare CommonMark body). Output:
 translatable units in document order, each with its inline Markdown intact, exactly
 as markdown-it gives it (``token.content``): headline, byline, headings, paragraphs,
 list-item and block-quote paragraphs, table cells, and the alt text and title of
-images that stand alone in a paragraph. Code, raw HTML, thematic breaks, link
-reference definitions and units without a single letter are not offered. A soft line
+images that stand alone in a paragraph, and the text a reader sees in raw HTML
+(:mod:`.rawhtml`: a ``<summary>``, a ``<figcaption>``, ``title`` and ``alt``). Code,
+the rest of raw HTML, thematic breaks, link reference definitions and units without
+a single letter are not offered. A soft line
 break inside a unit reaches translators as one space (a paragraph hard-wrapped at 72
 columns is one line of text, as mdbook-xgettext and po4a give it); hard breaks stay.
 
@@ -32,6 +34,8 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.rules_inline import StateInline
     from markdown_it.token import Token
+
+    from .rawhtml import HtmlUnit
 
 Translate = Callable[[Segment], "str | None"]
 """Gives the translation of one body segment, or None to keep the source text."""
@@ -171,9 +175,30 @@ class _Unit:
     segment: Segment
     block: _Block
     target: str
-    """``content`` (the whole inline text), ``cell``, ``alt`` or ``title``."""
+    """``content`` (the whole inline text), ``cell``, ``alt``, ``title`` or ``html``."""
     cell: int = 0
     image: Token | None = None
+    html: HtmlUnit | None = None
+    """``html``: the span of raw HTML (in the block's content) the text goes back to."""
+
+
+_HTML_KINDS = {
+    "text": SegmentKind.HTML_TEXT,
+    "alt": SegmentKind.IMAGE_ALT,
+    "title": SegmentKind.TITLE_ATTRIBUTE,
+}
+
+
+def _html_units(block: _Block, line: int, *, text: bool = True) -> list[_Unit]:
+    """The units of the raw HTML in ``block`` (an HTML block, or a paragraph's inline HTML)."""
+    from .rawhtml import iter_units
+
+    units = []
+    for found in iter_units(block.content, text=text):
+        where = line + block.content.count("\n", 0, found.start)
+        segment = Segment(kind=_HTML_KINDS[found.kind], text=found.text, line=where)
+        units.append(_Unit(segment, block, "html", html=found))
+    return units
 
 
 def _kind(stack: list[str]) -> SegmentKind:
@@ -238,6 +263,11 @@ def _units(body: str, first_line: int, path: Path | None = None) -> tuple[list[_
             stack.append(token.type)
         elif token.nesting == -1 and token.type in ("blockquote_close", "list_item_close"):
             stack.pop()
+        if token.type == "html_block" and token.map is not None:
+            block = _Block("html", token.map[0], token.map[1], token.content)
+            inlines.append(_Inline((*stack, "html_block"), "", block))
+            units.extend(_html_units(block, first_line + token.map[0]))
+            continue
         if token.type != "inline" or token.map is None:
             continue
         opener = tokens[index - 1].type
@@ -272,6 +302,8 @@ def _units(body: str, first_line: int, path: Path | None = None) -> tuple[list[_
             if _has_letters(_words(children)):
                 segment = Segment(kind=_kind(stack), text=join_soft_breaks(token.content), line=line)
                 units.append(_Unit(segment, block, "content"))
+            elif any(child.type == "html_inline" for child in children):
+                units.extend(_html_units(block, line, text=False))  # e.g. <a ...><img alt=...></a>
             continue
         for image in children:
             if image.type != "image":
@@ -530,12 +562,20 @@ def _rebuild(
     contents: dict[int, str],
     cells: dict[int, dict[int, str]],
     escaped: dict[int, int],
+    html_edits: dict[int, list[tuple[HtmlUnit, str]]],
 ) -> tuple[list[str], dict[tuple[int, int], str]]:
     """The new lines and, per (block id, cell), the content the parser should read back."""
+    from .rawhtml import place_units
+
     lines = list(lines)
     expected: dict[tuple[int, int], str] = {}
     for key, block in sorted(blocks.items(), key=lambda item: -item[1].start):
-        if block.style == "row":
+        if block.style == "html":
+            placed = place_units(lines, block.start, block.content, html_edits[key])
+            if placed is None:
+                raise _PlacementError(block.start)
+            lines = placed
+        elif block.style == "row":
             lines[block.start], new_cells = _place_cells(
                 lines[block.start], block, cells[key], escape=escaped.get(key, 0)
             )
@@ -579,6 +619,7 @@ def translate_body(body: str, translate: Translate, *, first_line: int = 1, path
             chosen.append((unit, new))
     contents: dict[int, str] = {}  # id(block) -> new inline content
     cells: dict[int, dict[int, str]] = {}
+    html_edits: dict[int, list[tuple[HtmlUnit, str]]] = {}
     blocks: dict[int, _Block] = {}
     # Alt texts and titles are replaced back to front, so the earlier spans stay valid.
     for unit, new in reversed(chosen):
@@ -588,12 +629,18 @@ def translate_body(body: str, translate: Translate, *, first_line: int = 1, path
             contents[key] = new
         elif unit.target == "cell":
             cells.setdefault(key, {})[unit.cell] = new
+        elif unit.html is not None and unit.block.style == "html":
+            html_edits.setdefault(key, []).append((unit.html, new))
+        elif unit.html is not None:
+            from .rawhtml import replace_units
+
+            contents[key] = replace_units(contents.get(key, unit.block.content), [(unit.html, new)])
         else:
             contents[key] = _replace_image(contents.get(key, unit.block.content), unit, new)
     escaped: dict[int, int] = {}  # id(block) -> escape level
     while True:
         try:
-            new_lines, expected = _rebuild(lines, blocks, contents, cells, escaped)
+            new_lines, expected = _rebuild(lines, blocks, contents, cells, escaped, html_edits)
         except _PlacementError as exc:
             raise SourceError(
                 "cannot put a translation back into this Markdown construct",

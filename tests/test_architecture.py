@@ -28,7 +28,7 @@ MAX_LINES = 500
 # never a later layer. "pressroom" is the package's __init__ (__version__).
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("pressroom", "model", "errors", "fsio", "config", "languages", "project", "scripts"),  # the shared core
-    ("importer", "source", "segment"),
+    ("importer", "source", "segment", "rawhtml"),  # rawhtml: the text a reader sees in raw HTML
     ("catalog",),
     ("glossary", "tbx"),
     ("review",),
