@@ -112,10 +112,12 @@ def content_css(plan: Plan, langs: Iterable[str]) -> str:
         code_stack = family_stack(plan.code_faces, "Regular", [*own, *latin, *fallback_chain(plan)])
         code_stack += ", monospace"
         counter = "" if language.numbering == "latn" else COUNTER_STYLES.get(language.numbering, "")
+        fallback = [*(latin if code != source else []), *fallback_chain(plan), "serif"]
         languages.append(
             {
                 "code": code,
                 "code_stack": code_stack,
+                "bold_stack": family_stack(plan.faces[code], "Bold", fallback),
                 "counter": counter or (f"pr-digits-{code}" if language.numbering != "latn" else ""),
                 "digits": list(language.digits) if language.numbering != "latn" and not counter else [],
             }

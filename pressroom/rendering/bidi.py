@@ -2,7 +2,11 @@
 
 Input: a rendered HTML page. Output: the same HTML, byte for byte, except that each
 run of Latin letters in the text of a non-Latin ``lang`` is wrapped in
-``<span lang="en" dir="ltr">``.
+``<span lang="en" dir="ltr">``, and text the templates marked as left untranslated
+(between :data:`UNTRANSLATED_START` and :data:`UNTRANSLATED_END`: a site string or a
+headline with no translation in a draft) becomes one such span as a whole, so its
+words and its full stop stay in order. In attributes and raw-text elements
+(``<title>``) the marks are only removed.
 """
 
 from __future__ import annotations
@@ -18,6 +22,16 @@ _HAS_LATIN_LETTER = re.compile(rf"[{_LATIN}]")
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 _RAW_TEXT = frozenset({"script", "style", "title", "textarea", "head", "pre", "code"})
 
+UNTRANSLATED_START = "\ufdd0"
+UNTRANSLATED_END = "\ufdd1"
+"""Noncharacters (for internal use, never in text) around a string left in the source language."""
+_MARKS = re.compile(f"[{UNTRANSLATED_START}{UNTRANSLATED_END}]")
+
+
+def mark_untranslated(text: str) -> str:
+    """``text`` marked as left in the source language, for :func:`wrap_latin_runs`."""
+    return f"{UNTRANSLATED_START}{text}{UNTRANSLATED_END}"
+
 
 class _LatinRunWrapper(HTMLParser):
     """Re-emits HTML unchanged except Latin runs in non-Latin text, each in one span.
@@ -27,12 +41,14 @@ class _LatinRunWrapper(HTMLParser):
     the Latin face. Only text nodes are touched, never attributes or URLs.
     """
 
-    def __init__(self, latin_langs: frozenset[str]) -> None:
+    def __init__(self, latin_langs: frozenset[str], source_lang: str = "en") -> None:
         super().__init__(convert_charrefs=False)
         self.latin_langs = latin_langs
+        self.source_lang = source_lang
         self.out: list[str] = []
         self.pending: list[str] = []
         self.stack: list[tuple[str, bool]] = []  # (tag, wrap text inside)
+        self.marked: list[bool] = []  # per open untranslated mark: whether it became a span
 
     def _wrapping(self) -> bool:
         return self.stack[-1][1] if self.stack else False
@@ -42,7 +58,28 @@ class _LatinRunWrapper(HTMLParser):
             return
         raw = "".join(self.pending)
         self.pending.clear()
-        if not self._wrapping() or not _HAS_LATIN_LETTER.search(raw):
+        if _MARKS.search(raw):
+            self._flush_marked(raw)
+        else:
+            self._flush_text(raw)
+
+    def _flush_marked(self, raw: str) -> None:
+        """Text holding untranslated marks: each marked stretch one span (in non-Latin text)."""
+        raw_text = bool(self.stack) and self.stack[-1][0] in _RAW_TEXT
+        for piece in re.split(f"([{UNTRANSLATED_START}{UNTRANSLATED_END}])", raw):
+            if piece == UNTRANSLATED_START:
+                as_span = self._wrapping() and not raw_text
+                self.marked.append(as_span)
+                if as_span:
+                    self.out.append(f'<span lang="{self.source_lang}" dir="ltr">')
+            elif piece == UNTRANSLATED_END:
+                if self.marked and self.marked.pop():
+                    self.out.append("</span>")
+            elif piece:
+                self._flush_text(piece)
+
+    def _flush_text(self, raw: str) -> None:
+        if not self._wrapping() or any(self.marked) or not _HAS_LATIN_LETTER.search(raw):
             self.out.append(raw)
             return
         text = html.unescape(raw)
@@ -59,7 +96,7 @@ class _LatinRunWrapper(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.flush()
-        self.out.append(self.get_starttag_text() or "")
+        self.out.append(_MARKS.sub("", self.get_starttag_text() or ""))
         if tag in _VOID:
             return
         wrap = self._wrapping()
@@ -72,7 +109,7 @@ class _LatinRunWrapper(HTMLParser):
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.flush()
-        self.out.append(self.get_starttag_text() or "")
+        self.out.append(_MARKS.sub("", self.get_starttag_text() or ""))
 
     def handle_endtag(self, tag: str) -> None:
         self.flush()
@@ -109,9 +146,17 @@ class _LatinRunWrapper(HTMLParser):
 
 
 def wrap_latin_runs(document: str, latin_langs: Iterable[str] = ("en",)) -> str:
-    """Wrap each Latin-letter run in text of a non-Latin ``lang`` in ``<span lang="en" dir="ltr">``."""
-    parser = _LatinRunWrapper(frozenset(latin_langs))
+    """Wrap each Latin-letter run in text of a non-Latin ``lang`` in ``<span lang="en" dir="ltr">``.
+
+    The first of ``latin_langs`` (the source language) is the ``lang`` of the span
+    around a marked untranslated string.
+    """
+    langs = tuple(latin_langs)
+    parser = _LatinRunWrapper(frozenset(langs), langs[0] if langs else "en")
     parser.feed(document)
     parser.close()
     parser.flush()
-    return "".join(parser.out)
+    while parser.marked:  # a mark left open (a template cut it): close its span
+        if parser.marked.pop():
+            parser.out.append("</span>")
+    return _MARKS.sub("", "".join(parser.out))

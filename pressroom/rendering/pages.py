@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import RenderError
-from ..model import Article
+from ..model import Article, Segment, SegmentKind
 from ..site import SiteTranslations, site_translations
-from .bidi import wrap_latin_runs
+from .bidi import mark_untranslated, wrap_latin_runs
 from .locale import format_date, og_locale
 from .markdown import make_markdown, markdown_blocks
 from .metadata import article_head, bilingual_head, index_head
@@ -28,6 +28,16 @@ if TYPE_CHECKING:
     import jinja2
 
 CONTACT_URL = "https://www.wsws.org/en/special/pages/contact.html"
+_MARKED_KINDS = frozenset(
+    {
+        SegmentKind.PARAGRAPH,
+        SegmentKind.HEADING,
+        SegmentKind.LIST_ITEM,
+        SegmentKind.QUOTE,
+        SegmentKind.TABLE_CELL,
+    }
+)
+"""Units a draft shows as one English element when they are left untranslated."""
 
 
 def _href(plan: Plan, from_lang: str, target: str, *, absolute: bool = False) -> str:
@@ -70,7 +80,8 @@ class PageBuilder:
 
     def env(self, lang: str) -> jinja2.Environment:
         if lang not in self._envs:
-            self._envs[lang] = make_environment(self.project, self.site(lang))
+            marked = lang != self.project.source_language
+            self._envs[lang] = make_environment(self.project, self.site(lang), mark_untranslated=marked)
         return self._envs[lang]
 
     def messages(self, lang: str, slug: str) -> Mapping[tuple[str | None, str], str]:
@@ -92,38 +103,52 @@ class PageBuilder:
 
     # -- pieces
 
-    def translated_body(self, lang: str, slug: str) -> str:
+    def translated_body(self, lang: str, slug: str) -> tuple[str, frozenset[str]]:
+        """The body rebuilt in ``lang``, and the texts of the units left in the source language."""
         article = self.article(slug)
         messages = self.messages(lang, slug)
         if not messages:
-            return article.body
+            return article.body, frozenset()
         from ..segment import join_soft_breaks, translate_body
 
         # A catalog not extracted since msgids lost their soft line breaks still applies.
         joined = {(context, join_soft_breaks(msgid)): text for (context, msgid), text in messages.items()}
-        return translate_body(
-            article.body,
-            lambda seg: messages.get(seg.key) or joined.get(seg.key) or None,
-            first_line=article.body_line,
-            path=article.path,
-        )
+        untranslated: set[str] = set()
+
+        def translate(segment: Segment) -> str | None:
+            found = messages.get(segment.key) or joined.get(segment.key)
+            if not found and segment.kind in _MARKED_KINDS:
+                untranslated.add(segment.text)
+            return found or None
+
+        text = translate_body(article.body, translate, first_line=article.body_line, path=article.path)
+        return text, frozenset(untranslated)
 
     def body_blocks(self, lang: str, slug: str) -> list[str]:
         article = self.article(slug)
+        text, untranslated = self.translated_body(lang, slug)
+        source = self.project.source_language
         env: dict[str, Any] = {
             "article_path": article.path,
             "project_root": self.project.root,
             "media": self.media,
             "warnings": self.warnings,
             "body_line": article.body_line,
+            "embed_hosts": self.plan.settings.embed_hosts,
+            "source_lang": source,
+            "untranslated": untranslated,
+            "language": self.project.languages[lang] if lang != source else None,
         }
-        return markdown_blocks(self.md, self.translated_body(lang, slug), env)
+        return markdown_blocks(self.md, text, env)
 
     def headline(self, lang: str, slug: str) -> tuple[str, str]:
         article = self.article(slug)
         messages = self.messages(lang, slug)
-        title = messages.get(("title", article.title)) or article.title
-        byline = messages.get(("byline", article.author)) or article.author
+        if lang == self.project.source_language:
+            return article.title, article.author
+        # Left untranslated in a draft: marked, so the page shows it as one English unit.
+        title = messages.get(("title", article.title)) or mark_untranslated(article.title)
+        byline = messages.get(("byline", article.author)) or mark_untranslated(article.author)
         return title, byline
 
     def common(self, lang: str, kind: str, draft: bool, path: str) -> dict[str, Any]:

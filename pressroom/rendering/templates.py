@@ -13,13 +13,45 @@ from typing import TYPE_CHECKING
 from ..errors import RenderError
 from ..project import Project
 from ..site import SiteTranslations, template_dirs
+from .bidi import mark_untranslated
 
 if TYPE_CHECKING:
     import jinja2
 
 
-def make_environment(project: Project, translations: SiteTranslations) -> jinja2.Environment:
-    """jinja2 with autoescaping on for every HTML template and the site strings installed."""
+class MarkedTranslations:
+    """Site strings whose untranslated ones come back marked (:func:`.bidi.mark_untranslated`).
+
+    In a draft page a site string with no translation is English; marked, it becomes
+    one ``lang="en" dir="ltr"`` span, whatever text or link it holds.
+    """
+
+    def __init__(self, translations: SiteTranslations) -> None:
+        self.translations = translations
+
+    def gettext(self, message: str) -> str:
+        found = self.translations.gettext(message)
+        return mark_untranslated(found) if found == message else found
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular) if n == 1 else self.gettext(plural)
+
+    def pgettext(self, context: str, message: str) -> str:
+        found = self.translations.pgettext(context, message)
+        return mark_untranslated(found) if found == message else found
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        return self.pgettext(context, singular if n == 1 else plural)
+
+
+def make_environment(
+    project: Project, translations: SiteTranslations, *, mark_untranslated: bool = False
+) -> jinja2.Environment:
+    """jinja2 with autoescaping on for every HTML template and the site strings installed.
+
+    ``mark_untranslated``: strings without a translation are marked, for a page in a
+    language other than the source.
+    """
     import jinja2
 
     env = jinja2.Environment(
@@ -31,7 +63,8 @@ def make_environment(project: Project, translations: SiteTranslations) -> jinja2
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    installed = MarkedTranslations(translations) if mark_untranslated else translations
+    env.install_gettext_translations(installed, newstyle=True)  # type: ignore[attr-defined]
     return env
 
 
