@@ -220,8 +220,8 @@ def test_character_no_font_has_is_a_warning_and_the_page_is_written(tmp_path: Pa
     assert not report.failures
     missing = [w for w in report.warnings if "U+E000" in w]
     assert missing == [
-        f"en/{SLUG}.html (source/{SLUG}.md): no configured font has U+E000 unnamed; it shows as a box "
-        "(hint: add a font that has it to [render] fallback_fonts)"
+        f"en/{SLUG}.html (source/{SLUG}.md): no configured font has U+E000 unnamed; they show as boxes "
+        "(hint: add a font that has them to [render] fallback_fonts)"
     ]
     assert (root / "build" / "en" / f"{SLUG}.pdf").is_file()
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..errors import RenderError
 from ..fsio import atomic_write
 from ..site import iter_template_files, site_translations
-from .fonts import family_stack
+from .fonts import family_stack, unicode_range
 from .plan import Plan
 from .templates import load_template, make_css_environment
 
@@ -104,6 +104,7 @@ def content_css(plan: Plan, langs: Iterable[str]) -> str:
     env = make_css_environment(plan.project)
     source = plan.project.source_language
     latin = [f.family for f in plan.faces[source] if f.style_name == "Regular"]
+    faces = [*plan.fallback_faces, *plan.code_faces]
     languages = []
     for code in langs:
         language = plan.project.languages[code]
@@ -124,7 +125,9 @@ def content_css(plan: Plan, langs: Iterable[str]) -> str:
         )
     return str(
         load_template(env, "content.css.j2").render(
-            faces=[*plan.fallback_faces, *plan.code_faces], languages=languages
+            faces=faces,
+            ranges={face.family: unicode_range(face.path) for face in faces},
+            languages=languages,
         )
     )
 

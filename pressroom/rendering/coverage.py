@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -86,10 +86,15 @@ def uncovered_characters(html_text: str, font_paths: Sequence[Path]) -> list[str
     return [char for char in iter_visible_characters(html_text) if ord(char) not in covered]
 
 
-def coverage_warnings(chars: Iterable[str], *, page: str, article: str) -> list[str]:
-    """One warning per character: ``fa/x.html (source/x.md): no configured font has U+... ...``."""
+def coverage_warnings(chars: Sequence[str], *, page: str, article: str) -> list[str]:
+    """One warning per page naming every character no font has (with its name when few)."""
+    if not chars:
+        return []
+    if len(chars) <= 3:
+        named = "; ".join(describe_character(char) for char in chars)
+    else:
+        named = f"{len(chars)} characters: " + ", ".join(f"U+{ord(char):04X} {char}" for char in chars)
     return [
-        f"{page} ({article}): no configured font has {describe_character(char)}; it shows as a box "
-        "(hint: add a font that has it to [render] fallback_fonts)"
-        for char in chars
+        f"{page} ({article}): no configured font has {named}; they show as boxes "
+        "(hint: add a font that has them to [render] fallback_fonts)"
     ]

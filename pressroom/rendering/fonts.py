@@ -227,3 +227,24 @@ def describe_character(char: str) -> str:
     name = unicodedata.name(char, "unnamed")
     shown = char if char.isprintable() and not char.isspace() else ""
     return f"U+{ord(char):04X} {shown} {name}".replace("  ", " ")
+
+
+def unicode_range(path: Path) -> str:
+    """The CSS ``unicode-range`` of a font file: ``U+20-7E, U+A0-FF, ...``.
+
+    On a fallback face it lets a browser skip the download (ten megabytes for the
+    emoji font) when a page has none of its characters, and fall back to the system
+    at once for a script no configured font has, instead of drawing nothing while
+    the faces load.
+    """
+    points = sorted(font_coverage(path))
+    runs: list[str] = []
+    index = 0
+    while index < len(points):
+        start = end = points[index]
+        while index + 1 < len(points) and points[index + 1] == end + 1:
+            index += 1
+            end = points[index]
+        runs.append(f"U+{start:X}" if start == end else f"U+{start:X}-{end:X}")
+        index += 1
+    return ", ".join(runs)

@@ -117,7 +117,8 @@ class PageBuilder:
 
         def translate(segment: Segment) -> str | None:
             found = messages.get(segment.key) or joined.get(segment.key)
-            if not found and segment.kind in _MARKED_KINDS:
+            # Missing, or a copy of the source (a draft that kept it): English either way.
+            if (not found or found == segment.text) and segment.kind in _MARKED_KINDS:
                 untranslated.add(segment.text)
             return found or None
 
@@ -146,9 +147,13 @@ class PageBuilder:
         messages = self.messages(lang, slug)
         if lang == self.project.source_language:
             return article.title, article.author
-        # Left untranslated in a draft: marked, so the page shows it as one English unit.
-        title = messages.get(("title", article.title)) or mark_untranslated(article.title)
-        byline = messages.get(("byline", article.author)) or mark_untranslated(article.author)
+        # Left untranslated (or a copy of the source): marked, so the page shows one English unit.
+        title = messages.get(("title", article.title)) or article.title
+        byline = messages.get(("byline", article.author)) or article.author
+        if title == article.title:
+            title = mark_untranslated(title)
+        if byline == article.author:
+            byline = mark_untranslated(byline)
         return title, byline
 
     def common(self, lang: str, kind: str, draft: bool, path: str) -> dict[str, Any]:
