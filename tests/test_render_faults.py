@@ -83,3 +83,17 @@ def test_failed_page_is_redone_next_run(tmp_path: Path, monkeypatch: pytest.Monk
     second = render(load_project(root), langs=["en"], bilingual=False)
     assert not second.failures
     assert [p.name for p in second.written if p.suffix == ".pdf"] == ["miners.pdf"]
+
+
+def test_build_goes_on_past_an_unreadable_article(tmp_path: Path, run_cli: Callable[..., CliResult]) -> None:
+    root = make_project(tmp_path / "press")
+    (root / "source" / "broken.md").write_text("---\ntitle: [unclosed\n---\n\nBody.\n", encoding="utf-8")
+    result = run_cli("--project", root, "build", "--drafts", "--format", "html")
+    assert result.code == 1
+    assert "Traceback" not in result.err
+    assert "source/broken.md:3: front matter is not valid YAML" in result.err
+    assert "its catalogs are not updated; the other articles' are" in result.err
+    assert "every page of broken not written" in result.err
+    assert result.err.rstrip().splitlines()[-1].startswith("workflow.py: error: render: 1 output failed")
+    for lang in ("en", "ur", "fa", "si"):
+        assert (root / "build" / lang / "miners.html").is_file()

@@ -9,8 +9,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ..errors import WorkflowError
 from .common import EXIT_ERROR, EXIT_OK, EXIT_REVIEW_FAILED, Context, add_articles
+
+if TYPE_CHECKING:
+    from ..catalog.extract import ExtractReport
+    from ..glossary import Glossary
+    from ..project import Project
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,7 +42,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_build(args: argparse.Namespace, ctx: Context) -> int:
-    from ..catalog.extract import extract
     from ..fsio import atomic_write
     from ..review.report import format_html, has_errors, summarize
     from ..review.runner import load_glossary, review
@@ -47,7 +53,13 @@ def run_build(args: argparse.Namespace, ctx: Context) -> int:
     glossary = load_glossary(project)
 
     ctx.out.print("[bold]1/3 extract[/bold]")
-    extracted = extract(project, slugs, glossary=glossary)
+    extracted, unreadable = extract_each(project, slugs, glossary)
+    for exc in unreadable:
+        ctx.err.print(
+            f"workflow.py: error: {exc.render(relative_to=Path.cwd())} "
+            "(its catalogs are not updated; the other articles' are)",
+            markup=False,
+        )
     site_changed = update_site_catalogs(project)
     ctx.out.print(
         f"catalogs: {extracted.written} written, {extracted.unchanged} unchanged; "
@@ -80,6 +92,30 @@ def run_build(args: argparse.Namespace, ctx: Context) -> int:
         findings=findings,
     )
     print_report(ctx, rendered)
-    if rendered.failures:
+    if rendered.failures or unreadable:
         return EXIT_ERROR
     return EXIT_REVIEW_FAILED if has_errors(findings) else EXIT_OK
+
+
+def extract_each(
+    project: Project, slugs: list[str] | None, glossary: Glossary | None
+) -> tuple[ExtractReport, list[WorkflowError]]:
+    """``extract`` of every article it can read: one whose source or catalog is broken is
+    left out (its error returned) and the others are extracted, so build goes on."""
+    from ..catalog.extract import ExtractReport as Report
+    from ..catalog.extract import extract
+
+    wanted = slugs
+    unreadable: list[WorkflowError] = []
+    while True:
+        try:
+            return extract(project, wanted, glossary=glossary), unreadable
+        except WorkflowError as exc:
+            names = wanted if wanted is not None else sorted(p.stem for p in project.source_dir.glob("*.md"))
+            culprit = exc.path.stem if exc.path is not None else None
+            if culprit not in names or exc.path is None or exc.path.suffix not in (".md", ".po", ".pot"):
+                raise
+            unreadable.append(exc)
+            wanted = [name for name in names if name != culprit]
+            if not wanted:
+                return Report(changes=(), skipped=0), unreadable
