@@ -160,8 +160,21 @@ def make_showcase(root: Path) -> Path:
     return root
 
 
+def shrink(path: Path, *, margin: int = 16) -> None:
+    """Crop a screenshot to what is drawn (plus a margin) and store it in 256 colours."""
+    from PIL import Image, ImageChops
+
+    with Image.open(path) as image:
+        rgb = image.convert("RGB")
+    box = ImageChops.difference(rgb, Image.new("RGB", rgb.size, (255, 255, 255))).getbbox()
+    if box:
+        left, top, right, bottom = box
+        rgb = rgb.crop((max(0, left - margin), 0, min(rgb.width, right + margin), min(rgb.height, bottom + margin)))
+    rgb.quantize(colors=256, dither=Image.Dither.NONE).save(path, optimize=True)
+
+
 def take_screenshots(build: Path, out_dir: Path) -> list[Path]:
-    """Chromium at 1280 and 390 px and the PDFs' first pages (pdftoppm -r 110), cropped small."""
+    """Chromium at 1280 and 390 px and PDF pages (pdftoppm -r 110), cropped and small."""
     shots: list[Path] = []
     for lang in ("fa", "ur"):
         page = build / lang / f"{SLUG}.html"
@@ -171,16 +184,19 @@ def take_screenshots(build: Path, out_dir: Path) -> list[Path]:
                 subprocess.run(
                     ["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                      "--disable-background-networking", f"--user-data-dir={profile}", "--hide-scrollbars",
-                     f"--screenshot={target}", f"--window-size={width},3200", page.as_uri()],
+                     f"--screenshot={target}", f"--window-size={width},3600", page.as_uri()],
                     check=True, capture_output=True, timeout=120,
                 )
             shots.append(target)
-        for kind in ("", ".bilingual"):
+        kinds = ("", ".bilingual") if lang == "fa" else ("",)
+        for kind in kinds:
             pdf = build / lang / f"{SLUG}{kind}.pdf"
             stem = out_dir / f"real-article-pdf-{lang}{kind.replace('.', '-')}"
-            pages = ["-f", "1", "-l", "2"]
+            pages = ["-f", "1", "-l", "1" if kind else "2"]
             subprocess.run(["pdftoppm", "-r", "110", "-png", *pages, str(pdf), str(stem)], check=True)
             shots.extend(sorted(out_dir.glob(f"{stem.name}-*.png")))
+    for shot in shots:
+        shrink(shot)
     return shots
 
 

@@ -286,7 +286,11 @@ class PageBuilder:
 
         from markupsafe import Markup
 
-        pairs = [(Markup(s or ""), Markup(t or "")) for s, t in zip_longest(source_blocks, target_blocks)]
+        pairs = [
+            (Markup(s or ""), Markup(t or ""))
+            for s, t in zip_longest(source_blocks, target_blocks)
+            if (s or "").strip() or (t or "").strip()  # a block the sanitizer emptied (a script) is no row
+        ]
         targets = {e.lang: page_path(e.lang, slug, "bilingual") for e in editions}
         alts, _ = self.alternates(lang, targets)
         page.update(
