@@ -168,8 +168,9 @@ def shrink(path: Path, *, margin: int = 16) -> None:
         rgb = image.convert("RGB")
     box = ImageChops.difference(rgb, Image.new("RGB", rgb.size, (255, 255, 255))).getbbox()
     if box:
-        left, top, right, bottom = box
-        rgb = rgb.crop((max(0, left - margin), 0, min(rgb.width, right + margin), min(rgb.height, bottom + margin)))
+        left, _top, right, bottom = box
+        right, bottom = min(rgb.width, right + margin), min(rgb.height, bottom + margin)
+        rgb = rgb.crop((max(0, left - margin), 0, right, bottom))
     rgb.quantize(colors=256, dither=Image.Dither.NONE).save(path, optimize=True)
 
 

@@ -88,6 +88,8 @@ SCRIPT_CODE = re.compile(r"[A-Z][a-z]{3}")
 NLLB_CODE = re.compile(r"[a-z]{3}_[A-Z][a-z]{3}")
 BASE_URL = re.compile(r"(?:https?://[^\s\"'<>\\]+)?")
 TWITTER_ACCOUNT = re.compile(r"(?:@?\w{1,15})?")
+EMBED_HOST = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+")
+"""A host name an iframe embed may come from (lower case, no scheme, no port)."""
 
 
 LANGUAGE = Table(
@@ -170,6 +172,16 @@ SCHEMA = Table(
                 "searchable_text": FlagOrText(choices=SEARCHABLE_MODES),
                 "font_dirs": ListOf(ProjectPath(), what="a list of folders inside the project"),
                 "jobs": Integer(0),
+                "fallback_fonts": ListOf(
+                    Text(pattern=FONT_FILE, what="a font file name like 'NotoColorEmoji.ttf'"), unique=True
+                ),
+                "code_fonts": ListOf(
+                    Text(pattern=FONT_FILE, what="a font file name like 'DejaVuSansMono.ttf'"), unique=True
+                ),
+                "embed_hosts": ListOf(
+                    Text(pattern=EMBED_HOST, what="a host name like 'www.youtube-nocookie.com'", empty=False),
+                    unique=True,
+                ),
             }
         ),
         "review": Table(

@@ -63,6 +63,7 @@ class PageBuilder:
         self._envs: dict[str, jinja2.Environment] = {}
         self._site: dict[str, SiteTranslations] = {}
         self._messages: dict[tuple[str, str], Mapping[tuple[str | None, str], str]] = {}
+        self._rebuilt: dict[tuple[str, str], tuple[str, frozenset[str]]] = {}
         self.warnings: list[str] = []
         self.media: dict[Path, str] = {}
 
@@ -81,7 +82,7 @@ class PageBuilder:
     def env(self, lang: str) -> jinja2.Environment:
         if lang not in self._envs:
             marked = lang != self.project.source_language
-            self._envs[lang] = make_environment(self.project, self.site(lang), mark_untranslated=marked)
+            self._envs[lang] = make_environment(self.project, self.site(lang), mark_missing=marked)
         return self._envs[lang]
 
     def messages(self, lang: str, slug: str) -> Mapping[tuple[str | None, str], str]:
@@ -103,8 +104,14 @@ class PageBuilder:
 
     # -- pieces
 
-    def translated_body(self, lang: str, slug: str) -> tuple[str, frozenset[str]]:
+    def translated_body(self, lang: str, slug: str) -> str:
+        """The body rebuilt in ``lang`` (feeds and descriptions read it too)."""
+        return self.rebuilt_body(lang, slug)[0]
+
+    def rebuilt_body(self, lang: str, slug: str) -> tuple[str, frozenset[str]]:
         """The body rebuilt in ``lang``, and the texts of the units left in the source language."""
+        if (lang, slug) in self._rebuilt:
+            return self._rebuilt[(lang, slug)]
         article = self.article(slug)
         messages = self.messages(lang, slug)
         if not messages:
@@ -123,11 +130,12 @@ class PageBuilder:
             return found or None
 
         text = translate_body(article.body, translate, first_line=article.body_line, path=article.path)
-        return text, frozenset(untranslated)
+        self._rebuilt[(lang, slug)] = (text, frozenset(untranslated))
+        return self._rebuilt[(lang, slug)]
 
     def body_blocks(self, lang: str, slug: str) -> list[str]:
         article = self.article(slug)
-        text, untranslated = self.translated_body(lang, slug)
+        text, untranslated = self.rebuilt_body(lang, slug)
         source = self.project.source_language
         env: dict[str, Any] = {
             "article_path": article.path,
@@ -143,18 +151,24 @@ class PageBuilder:
         return markdown_blocks(self.md, text, env)
 
     def headline(self, lang: str, slug: str) -> tuple[str, str]:
+        """Title and byline in ``lang`` (the English ones where there is no translation)."""
         article = self.article(slug)
         messages = self.messages(lang, slug)
-        if lang == self.project.source_language:
-            return article.title, article.author
-        # Left untranslated (or a copy of the source): marked, so the page shows one English unit.
         title = messages.get(("title", article.title)) or article.title
         byline = messages.get(("byline", article.author)) or article.author
-        if title == article.title:
-            title = mark_untranslated(title)
-        if byline == article.author:
-            byline = mark_untranslated(byline)
         return title, byline
+
+    def shown_headline(self, lang: str, slug: str) -> tuple[str, str]:
+        """:meth:`headline` for the page's text: an untranslated one (or a copy of the source)
+        is marked, so the page shows it as one English unit (:func:`.bidi.mark_untranslated`)."""
+        article = self.article(slug)
+        title, byline = self.headline(lang, slug)
+        if lang == self.project.source_language:
+            return title, byline
+        return (
+            mark_untranslated(title) if title == article.title else title,
+            mark_untranslated(byline) if byline == article.author else byline,
+        )
 
     def common(self, lang: str, kind: str, draft: bool, path: str) -> dict[str, Any]:
         from markupsafe import Markup
@@ -232,7 +246,7 @@ class PageBuilder:
         editions = self.plan.editions[slug]
         path = page_path(lang, slug, "article")
         page = self.common(lang, "article", edition.draft, path)
-        title, byline = self.headline(lang, slug)
+        title, byline = self.shown_headline(lang, slug)
         targets = {e.lang: page_path(e.lang, slug, "article") for e in editions}
         alts, x_default = self.alternates(lang, targets)
         source = self.project.source_language
@@ -272,7 +286,7 @@ class PageBuilder:
         editions = [e for e in self.plan.editions[slug] if e.lang != source]
         path = page_path(lang, slug, "bilingual")
         page = self.common(lang, "bilingual", edition.draft, path)
-        title, byline = self.headline(lang, slug)
+        title, byline = self.shown_headline(lang, slug)
         source_blocks = self.body_blocks(source, slug)
         target_blocks = self.body_blocks(lang, slug)
         if len(source_blocks) != len(target_blocks):
@@ -327,7 +341,7 @@ class PageBuilder:
             if edition is None:
                 continue
             article = self.article(slug)
-            title, byline = self.headline(lang, slug)
+            title, byline = self.shown_headline(lang, slug)
             any_draft = any_draft or edition.draft
             items.append(
                 {

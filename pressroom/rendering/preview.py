@@ -118,6 +118,8 @@ class Watcher:
                     output_dir=self.output_dir,
                     jobs=1,  # threads here; no process pool forked from a thread
                 )
+                if report.failures:  # render went on past them; the preview shows them
+                    raise RenderError("\n".join(failure.describe() for failure in report.failures))
             except WorkflowError as exc:
                 self.error = exc
                 self.on_event(f"error: {exc.render(relative_to=self.root)}")

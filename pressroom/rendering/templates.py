@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import RenderError
 from ..project import Project
-from ..site import SiteTranslations, template_dirs
+from ..site import SiteText, SiteTranslations, template_dirs
 from .bidi import mark_untranslated
 
 if TYPE_CHECKING:
@@ -31,25 +31,25 @@ class MarkedTranslations:
 
     def gettext(self, message: str) -> str:
         found = self.translations.gettext(message)
-        return mark_untranslated(found) if found == message else found
+        return SiteText(mark_untranslated(found)) if found == message else found
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.gettext(singular) if n == 1 else self.gettext(plural)
 
     def pgettext(self, context: str, message: str) -> str:
         found = self.translations.pgettext(context, message)
-        return mark_untranslated(found) if found == message else found
+        return SiteText(mark_untranslated(found)) if found == message else found
 
     def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
         return self.pgettext(context, singular if n == 1 else plural)
 
 
 def make_environment(
-    project: Project, translations: SiteTranslations, *, mark_untranslated: bool = False
+    project: Project, translations: SiteTranslations, *, mark_missing: bool = False
 ) -> jinja2.Environment:
     """jinja2 with autoescaping on for every HTML template and the site strings installed.
 
-    ``mark_untranslated``: strings without a translation are marked, for a page in a
+    ``mark_missing``: strings without a translation are marked, for a page in a
     language other than the source.
     """
     import jinja2
@@ -63,7 +63,7 @@ def make_environment(
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-    installed = MarkedTranslations(translations) if mark_untranslated else translations
+    installed = MarkedTranslations(translations) if mark_missing else translations
     env.install_gettext_translations(installed, newstyle=True)  # type: ignore[attr-defined]
     return env
 
