@@ -313,12 +313,12 @@ def _measure(page: Path, width: int) -> str:
     return found.group(1).replace("&quot;", '"')
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium is installed by dev.sh")
 @pytest.mark.parametrize("width", [1280, 390])
 def test_code_stays_in_its_column_in_chromium(showcase: tuple[Path, RenderReport], width: int) -> None:
     """Code blocks never spill out of their column (article or bilingual table cell): they scroll."""
     import json
 
+    assert CHROMIUM.exists(), "chromium is missing: ./dev.sh test installs it"
     build, _ = showcase
     for page in (build / "fa" / f"{SLUG}.html", build / "fa" / f"{SLUG}.bilingual.html"):
         measured = json.loads(_measure(page, width))
