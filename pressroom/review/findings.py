@@ -22,7 +22,7 @@ from ..model import Finding
 from ..scripts import LANG_SCRIPTS
 from .codes import DEFAULT_LENGTH_RATIO, Problem, ReviewSettings
 from .length import check_identical, check_length
-from .markup import check_markup, check_placeholders
+from .markup import check_entities, check_markup, check_placeholders, check_tags
 from .numbers import check_numbers
 from .punctuation import check_end_punctuation
 from .script import check_script
@@ -61,10 +61,12 @@ def check_entry(
     problems = check_glossary_terms(source, target, lang, glossary) if glossary is not None else []
     problems += check_numbers(source, target, lang)
     problems += check_markup(source, target)
+    problems += check_tags(source, target)
+    problems += check_entities(source, target)
     problems += check_placeholders(source, target)
     script = language.script or LANG_SCRIPTS.get(lang, "Latn")
     if script != "Latn":
-        problems += check_script(target, lang, script)
+        problems += check_script(target, lang, script, glossary=glossary)
     problems += check_end_punctuation(source, target, language)
     problems += check_double_space(source, target)
     problems += check_bidi_controls(source, target)

@@ -1,13 +1,15 @@
 """The ``end-punctuation`` check: a translation ends as its source does, in its own marks.
 
 Urdu ends a sentence with ``۔``, Persian with ``.``, both ask with ``؟`` and pause
-with ``،``; Sinhala uses Latin marks. A title without a full stop stays without one.
+with ``،``; Sinhala uses Latin marks. Markup, entities and placeholders are masked first
+(the ``;`` of ``&#8221;`` is no mark). A title without a full stop stays without one.
 """
 
 from __future__ import annotations
 
 from ..languages import Language
 from .codes import Problem
+from .masking import mask_non_prose
 
 _TRAILING = " \t\n\u00a0\"'”’»)]*_\u200f\u200e\u061c"
 _END_MARKS = ".?!,;:۔؟،؛…"
@@ -25,8 +27,8 @@ def _end_mark(text: str) -> tuple[str, int]:
 
 def check_end_punctuation(source: str, target: str, language: Language) -> list[Problem]:
     """The translation ends the way the source does, in the language's own punctuation."""
-    want, _ = _end_mark(source)
-    have, at = _end_mark(target)
+    want, _ = _end_mark(mask_non_prose(source))  # a trailing tag, entity or placeholder is not a mark
+    have, at = _end_mark(mask_non_prose(target))
     arabic = language.script == "Arab"
     span = (at, at + 1) if have else None
     expected = {

@@ -11,6 +11,7 @@ import re
 
 from ..scripts import BIDI_CONTROLS, BIDI_NAMES
 from .codes import Problem
+from .masking import mask_non_prose
 
 _DOUBLE_SPACE = re.compile(r"(?<=\S)[ \u00a0]{2,}(?=\S)")
 _BIDI = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
@@ -18,9 +19,11 @@ _BIDI = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
 
 def check_double_space(source: str, target: str) -> list[Problem]:
     """No doubled space between words, unless the source has one."""
-    if _DOUBLE_SPACE.search(source):
+    if "  " not in target and "\u00a0" not in target:
         return []
-    found = _DOUBLE_SPACE.search(target)
+    if _DOUBLE_SPACE.search(mask_non_prose(source, "\x00")):
+        return []
+    found = _DOUBLE_SPACE.search(mask_non_prose(target, "\x00"))  # spaces inside code stay
     if not found:
         return []
     return [
