@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .codes import Problem
-from .masking import ENTITY, PLACEHOLDER, TAG, Token, iter_tokens, tokens_of
+from .masking import CODE, ENTITY, PLACEHOLDER, TAG, Token, iter_tokens, tokens_of
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -25,9 +25,7 @@ _MARKUP_CHARS = frozenset("[]*_`<>!")
 _SKELETON = re.compile(r"\]\([^)]*\)|`+[^`]*`+|<[^>]*>|[*_\[\]!]")
 _TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)")
 _TRANSLATED_ATTRIBUTE = re.compile(r"""\s(title|alt|aria-label|placeholder)\s*=\s*("[^"]*"|'[^']*')""", re.I)
-_VOID = frozenset(
-    "area base br col embed hr img input link meta param source track wbr".split()
-)
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 _SYNTAX_ENTITIES = frozenset("<>&")
 _PARSER: MarkdownIt | None = None
 
@@ -167,7 +165,9 @@ def check_tags(source: str, target: str) -> list[Problem]:
     want_keys = [_tag_key(tag.text) for tag in want]
     for key in _missing(want_keys, got_keys):
         problems.append(
-            Problem(code="markup-mismatch", message=f"HTML tag {key} is missing", hint="copy HTML tags unchanged")
+            Problem(
+                code="markup-mismatch", message=f"HTML tag {key} is missing", hint="copy HTML tags unchanged"
+            )
         )
     for key in _missing(got_keys, want_keys):
         tag = got[got_keys.index(key)]
@@ -238,12 +238,26 @@ def _placeholder_key(token: Token, numbered: bool) -> str:
     return text
 
 
+def _placeholders(text: str) -> list[Token]:
+    """Placeholders of ``text``, those inside code spans too (the program fills them alike)."""
+    found = []
+    for token in iter_tokens(text):
+        if token.kind == PLACEHOLDER:
+            found.append(token)
+        elif token.kind == CODE:
+            found += [
+                Token(PLACEHOLDER, inner.text, token.start + inner.start, token.start + inner.end)
+                for inner in iter_tokens(token.text.strip("`"))
+                if inner.kind == PLACEHOLDER
+            ]
+    return found
+
+
 def check_placeholders(source: str, target: str) -> list[Problem]:
     """Format placeholders (printf, ``%(name)s``, ``{name}``, ICU) are kept, none invented."""
     if not any(c in source or c in target for c in "%{"):
         return []
-    want = [t for t in iter_tokens(source) if t.kind == PLACEHOLDER]
-    got = [t for t in iter_tokens(target) if t.kind == PLACEHOLDER]
+    want, got = _placeholders(source), _placeholders(target)
     numbered = any("$" in t.text for t in (*want, *got))
     want_keys = [_placeholder_key(t, numbered) for t in want]
     got_keys = [_placeholder_key(t, numbered) for t in got]

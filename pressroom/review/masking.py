@@ -40,7 +40,9 @@ _TOKEN = re.compile(
     r"|(?P<url>(?:https?|ftp)://[^\s<>\"'`)\]]+[^\s<>\"'`)\].,;:!?؟،۔]|(?:https?|ftp)://[^\s<>\"'`)\]]+"
     r"|www\.[^\s<>\"'`)\]]+[^\s<>\"'`)\].,;:!?؟،۔]"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:org|com|net|info|edu|gov|io|pk|ir|lk|uk)\b(?:/[^\s)\]<>\"']*)?)",
+    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:org|com|net|info|edu|gov|io|pk|ir|lk|uk)\b(?:/[^\s)\]<>\"']*)?"
+    r"|(?<![\w/])(?:[A-Za-z0-9_.~-]*/)+[A-Za-z0-9_.-]*[A-Za-z0-9_]/?(?![\w/])"
+    r"|\b[A-Za-z0-9_-]+\.(?:html?|py|txt|css|js|json|xml|po|mo|cfg|ini|conf|rst|md|png|jpe?g|svg|pdf|zip|gz)\b)",
 )
 _KINDS = {
     "code": CODE,
@@ -55,6 +57,7 @@ _KINDS = {
     "brace": PLACEHOLDER,
     "url": URL,
 }
+# URLs include bare file paths (``flatpages/default.html``, ``/events/search/``) and file names.
 _HINTS = ("%", "{", "}", "`", "](", "<", "&", "://", "www.", "@", ".")
 ACRONYM_RUN = re.compile(r"[A-Z][A-Z0-9&-]{0,7}s?")
 

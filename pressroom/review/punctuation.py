@@ -7,12 +7,16 @@ with ``،``; Sinhala uses Latin marks. Markup, entities and placeholders are mas
 
 from __future__ import annotations
 
+import re
+
 from ..languages import Language
 from .codes import Problem
 from .masking import mask_non_prose
 
 _TRAILING = " \t\n\u00a0\"'”’»)]*_\u200f\u200e\u061c"
 _END_MARKS = ".?!,;:۔؟،؛…"
+_ABBREVIATION_END = re.compile(r"(?:\b(?:[A-Za-z]\.){2,}|\betc\.|^\W*[A-Za-z]{1,4}\.)\W*$")
+"""A source ending in an abbreviation (``6 a.m.``, ``Nov.``, ``etc.``): its dot is no full stop."""
 
 
 def _end_mark(text: str) -> tuple[str, int]:
@@ -48,6 +52,10 @@ def check_end_punctuation(source: str, target: str, language: Language) -> list[
         )
     if have == "۔" and language.full_stop != "۔":
         return problem(f"Urdu full stop '۔' in {language.name}", f"use {language.full_stop!r}")
+    if want == "." and _ABBREVIATION_END.search(source):
+        want = ""
+        if have in (".", "۔"):
+            return []
     if want in expected:
         target_mark = expected[want]
         accepted = {target_mark}

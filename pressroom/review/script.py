@@ -27,9 +27,7 @@ MOSTLY_FOREIGN = 0.5
 _MIN_FOREIGN_LETTERS = 4
 
 
-def check_script(
-    target: str, lang: str, script: str, *, glossary: Glossary | None = None
-) -> list[Problem]:
+def check_script(target: str, lang: str, script: str, *, glossary: Glossary | None = None) -> list[Problem]:
     """Foreign letters in the translation, judged as the module docstring says."""
     masked = mask_non_prose(target)
     runs = [
