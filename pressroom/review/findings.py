@@ -97,6 +97,8 @@ def review_catalog(
         for source, target in _pairs(entry):
             if target.strip():
                 problems = check_entry(source, target, language, glossary=glossary, settings=settings)
+                if entry.msgid_plural:
+                    problems = _plural_problems(problems, entry)
             else:
                 problems = [_UNTRANSLATED] if include_untranslated else []
             findings += (
@@ -130,6 +132,21 @@ def _finding(
         hint=problem.hint,
         span=problem.span,
     )
+
+
+def _plural_problems(problems: list[Problem], entry: polib.POEntry) -> list[Problem]:
+    """A plural form may use the other form's placeholders (``%(count)s`` in the one form of fa)."""
+    both = entry.msgid + "\n" + entry.msgid_plural
+    return [
+        problem
+        for problem in problems
+        if not (
+            problem.code == "markup-mismatch"
+            and problem.message.startswith("placeholder ")
+            and problem.message.endswith("is not in the source")
+            and problem.message.split()[1] in both
+        )
+    ]
 
 
 def _pairs(entry: polib.POEntry) -> list[tuple[str, str]]:

@@ -5,7 +5,7 @@ are compared as markdown-it parses them; inline HTML tags, character entities an
 format placeholders (printf ``%s`` ``%1$s``, ``%(name)s``, ``{name}``, ICU
 ``{n, plural``) as :mod:`~pressroom.review.masking` finds them: the same tags, well
 nested when the source's are; the same placeholders; the entities that are syntax
-(``&lt;`` ``&gt;`` ``&amp;``) by meaning, and no unknown entity.
+(``&lt;`` ``&gt;``) by meaning, and no unknown entity.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ _SKELETON = re.compile(r"\]\([^)]*\)|`+[^`]*`+|<[^>]*>|[*_\[\]!]")
 _TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)")
 _TRANSLATED_ATTRIBUTE = re.compile(r"""\s(title|alt|aria-label|placeholder)\s*=\s*("[^"]*"|'[^']*')""", re.I)
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
-_SYNTAX_ENTITIES = frozenset("<>&")
+_SYNTAX_ENTITIES = frozenset("<>")
 _PARSER: MarkdownIt | None = None
 
 
@@ -195,7 +195,10 @@ def check_tags(source: str, target: str) -> list[Problem]:
 
 
 def check_entities(source: str, target: str) -> list[Problem]:
-    """Character entities: syntax entities (``&lt;`` ...) kept by meaning, none unknown."""
+    """Character entities: ``&lt;`` and ``&gt;`` kept by meaning, none unknown.
+
+    ``&amp;`` may become the language's word for "and"; quotes and dashes its own marks.
+    """
     if "&" not in target and "&" not in source:
         return []
     import html

@@ -58,7 +58,7 @@ _KINDS = {
     "url": URL,
 }
 # URLs include bare file paths (``flatpages/default.html``, ``/events/search/``) and file names.
-_HINTS = ("%", "{", "}", "`", "](", "<", "&", "://", "www.", "@", ".")
+_HINTS = ("%", "{", "}", "`", "](", "<", "&", "://", "www.", "@", ".", "/")
 ACRONYM_RUN = re.compile(r"[A-Z][A-Z0-9&-]{0,7}s?")
 
 
@@ -162,7 +162,13 @@ def tokens_of(text: str, kind: str) -> list[Token]:
 
 
 def is_prose(text: str) -> bool:
-    """Whether English ``text`` has words to translate (not only URLs, code or acronyms)."""
+    """Whether English ``text`` has words to translate (not only URLs, code, acronyms or a name).
+
+    A lone capitalised or mixed-case word (``Daemon``, ``UPnP``, ``Infohash:``) may be
+    a name or product kept as it is; two words or a lowercase word are prose.
+    """
     masked = mask_non_prose(text)
-    words = re.findall(r"[A-Za-z]{2,}", masked)
-    return any(not ACRONYM_RUN.fullmatch(word) for word in words)
+    words = [word for word in re.findall(r"[A-Za-z]{2,}", masked) if not ACRONYM_RUN.fullmatch(word)]
+    if len(words) == 1 and not words[0].islower() and len(re.findall(r"[A-Za-z]+", masked)) == 1:
+        return False
+    return bool(words)

@@ -7,16 +7,40 @@ with ``،``; Sinhala uses Latin marks. Markup, entities and placeholders are mas
 
 from __future__ import annotations
 
+import html
 import re
 
 from ..languages import Language
 from .codes import Problem
-from .masking import mask_non_prose
+from .masking import ENTITY, TAG, iter_tokens
 
 _TRAILING = " \t\n\u00a0\"'”’»)]*_\u200f\u200e\u061c"
 _END_MARKS = ".?!,;:۔؟،؛…"
+_ENTITY_MARKS = frozenset(_TRAILING + _END_MARKS) - {" ", "\t", "\n"}
 _ABBREVIATION_END = re.compile(r"(?:\b(?:[A-Za-z]\.){2,}|\betc\.|^\W*[A-Za-z]{1,4}\.)\W*$")
 """A source ending in an abbreviation (``6 a.m.``, ``Nov.``, ``etc.``): its dot is no full stop."""
+
+
+def _punctuation_view(text: str) -> str:
+    """``text`` as punctuation sees it (offsets kept): tags are spaces, an entity is its
+    character when that is a quote or mark, placeholders, code and URLs are a word."""
+    tokens = iter_tokens(text)
+    if not tokens:
+        return text
+    pieces = []
+    position = 0
+    for token in tokens:
+        pieces.append(text[position : token.start])
+        size = token.end - token.start
+        if token.kind == TAG:
+            pieces.append(" " * size)
+        elif token.kind == ENTITY and (meaning := html.unescape(token.text)) in _ENTITY_MARKS:
+            pieces.append(meaning + " " * (size - 1))
+        else:
+            pieces.append("x" * size)
+        position = token.end
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 def _end_mark(text: str) -> tuple[str, int]:
@@ -24,6 +48,8 @@ def _end_mark(text: str) -> tuple[str, int]:
     index = len(text) - 1
     while index >= 0 and text[index] in _TRAILING:
         index -= 1
+    if index >= 2 and text[index - 2 : index + 1] == "...":
+        return "…", index
     if index >= 0 and text[index] in _END_MARKS:
         return text[index], index
     return "", index
@@ -31,8 +57,9 @@ def _end_mark(text: str) -> tuple[str, int]:
 
 def check_end_punctuation(source: str, target: str, language: Language) -> list[Problem]:
     """The translation ends the way the source does, in the language's own punctuation."""
-    want, _ = _end_mark(mask_non_prose(source))  # a trailing tag, entity or placeholder is not a mark
-    have, at = _end_mark(mask_non_prose(target))
+    source_view = _punctuation_view(source)
+    want, _ = _end_mark(source_view)
+    have, at = _end_mark(_punctuation_view(target))
     arabic = language.script == "Arab"
     span = (at, at + 1) if have else None
     expected = {
@@ -52,7 +79,7 @@ def check_end_punctuation(source: str, target: str, language: Language) -> list[
         )
     if have == "۔" and language.full_stop != "۔":
         return problem(f"Urdu full stop '۔' in {language.name}", f"use {language.full_stop!r}")
-    if want == "." and _ABBREVIATION_END.search(source):
+    if want == "." and _ABBREVIATION_END.search(source_view.rstrip(_TRAILING)):
         want = ""
         if have in (".", "۔"):
             return []

@@ -25,6 +25,8 @@ _NAMES = {"Latn": "Latin", "Arab": "Arabic-script", "Sinh": "Sinhala", "Deva": "
 MOSTLY_FOREIGN = 0.5
 """Share of letters in another script above which the whole translation is wrong-script."""
 _MIN_FOREIGN_LETTERS = 4
+_MIN_LATIN_WORDS = 3
+"""A translation with its own letters is "mostly Latin" only with a phrase, not a kept name."""
 
 
 def check_script(target: str, lang: str, script: str, *, glossary: Glossary | None = None) -> list[Problem]:
@@ -40,7 +42,12 @@ def check_script(target: str, lang: str, script: str, *, glossary: Glossary | No
     want = _NAMES.get(script, script)
     foreign = sum(end - start for _, start, end in runs)
     own = sum(end - start for found, start, end in iter_script_runs(masked) if found == script)
-    if foreign >= _MIN_FOREIGN_LETTERS and foreign > MOSTLY_FOREIGN * (foreign + own):
+    latin_words = sum(len(masked[start:end].split()) for found, start, end in runs if found == "Latn")
+    if (
+        foreign >= _MIN_FOREIGN_LETTERS
+        and foreign > MOSTLY_FOREIGN * (foreign + own)
+        and (own == 0 or latin_words >= _MIN_LATIN_WORDS or latin_words == 0)
+    ):
         start, end = runs[0][1], runs[-1][2]
         return [
             Problem(
