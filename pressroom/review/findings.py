@@ -56,8 +56,8 @@ def check_entry(
     lang = language.code
     settings = settings or ReviewSettings(length_ratio=DEFAULT_LENGTH_RATIO)
     identical = check_identical(source, target, language)
-    if identical:
-        return identical
+    if identical or target.strip() == source.strip():
+        return identical  # the same text, and nothing to translate in it: nothing else to check
     problems = check_glossary_terms(source, target, lang, glossary) if glossary is not None else []
     problems += check_numbers(source, target, lang)
     problems += check_markup(source, target)

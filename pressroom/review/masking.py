@@ -27,6 +27,7 @@ URL = "url"
 # conversion letter; ``%%`` is an escaped percent sign, masked but not a placeholder.
 _TOKEN = re.compile(
     r"(?P<code>`+[^`]*`+)"
+    r"|(?P<ident>\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b(?:\(\))?|\b[A-Za-z_][\w.]*\(\))"
     r"|(?P<link>\]\([^)]*\))"
     r"|(?P<autolink><[a-z][a-z0-9+.-]*:[^>\s]*>)"
     r"|(?P<tag><!--.*?-->|</?[A-Za-z][A-Za-z0-9:-]*(?:\s+[^<>]*?)?\s*/?>)"
@@ -46,6 +47,7 @@ _TOKEN = re.compile(
 )
 _KINDS = {
     "code": CODE,
+    "ident": CODE,
     "link": URL,
     "autolink": URL,
     "tag": TAG,
@@ -57,8 +59,9 @@ _KINDS = {
     "brace": PLACEHOLDER,
     "url": URL,
 }
-# URLs include bare file paths (``flatpages/default.html``, ``/events/search/``) and file names.
-_HINTS = ("%", "{", "}", "`", "](", "<", "&", "://", "www.", "@", ".", "/")
+# Code includes identifiers (``get_absolute_url``, ``setup()``); URLs include bare file
+# paths (``flatpages/default.html``, ``/events/search/``) and file names.
+_HINTS = ("%", "{", "}", "`", "](", "<", "&", "://", "www.", "@", ".", "/", "_", "()")
 ACRONYM_RUN = re.compile(r"[A-Z][A-Z0-9&-]{0,7}s?")
 
 

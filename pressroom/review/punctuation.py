@@ -17,6 +17,7 @@ from .masking import ENTITY, TAG, iter_tokens
 _TRAILING = " \t\n\u00a0\"'”’»)]*_\u200f\u200e\u061c"
 _END_MARKS = ".?!,;:۔؟،؛…"
 _ENTITY_MARKS = frozenset(_TRAILING + _END_MARKS) - {" ", "\t", "\n"}
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")
 _ABBREVIATION_END = re.compile(r"(?:\b(?:[A-Za-z]\.){2,}|\betc\.|^\W*[A-Za-z]{1,4}\.)\W*$")
 """A source ending in an abbreviation (``6 a.m.``, ``Nov.``, ``etc.``): its dot is no full stop."""
 
@@ -83,6 +84,8 @@ def check_end_punctuation(source: str, target: str, language: Language) -> list[
         want = ""
         if have in (".", "۔"):
             return []
+    if want == "?" and have == language.full_stop and _SENTENCE_BREAK.search(source_view):
+        return []  # "X. Why not add one?" may be rephrased "X. You can add one." in a longer message
     if want in expected:
         target_mark = expected[want]
         accepted = {target_mark}

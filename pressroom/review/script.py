@@ -26,7 +26,8 @@ MOSTLY_FOREIGN = 0.5
 """Share of letters in another script above which the whole translation is wrong-script."""
 _MIN_FOREIGN_LETTERS = 4
 _MIN_LATIN_WORDS = 3
-"""A translation with its own letters is "mostly Latin" only with a phrase, not a kept name."""
+"""A translation with its own letters is "mostly Latin" only with an English phrase (three
+lowercase words), not with kept names."""
 
 
 def check_script(target: str, lang: str, script: str, *, glossary: Glossary | None = None) -> list[Problem]:
@@ -42,11 +43,18 @@ def check_script(target: str, lang: str, script: str, *, glossary: Glossary | No
     want = _NAMES.get(script, script)
     foreign = sum(end - start for _, start, end in runs)
     own = sum(end - start for found, start, end in iter_script_runs(masked) if found == script)
-    latin_words = sum(len(masked[start:end].split()) for found, start, end in runs if found == "Latn")
+    # Lowercase Latin words are English prose left in; capitalised ones are names kept.
+    latin_words = sum(
+        1
+        for found, start, end in runs
+        if found == "Latn"
+        for word in masked[start:end].split()
+        if word[:1].islower()
+    )
     if (
         foreign >= _MIN_FOREIGN_LETTERS
         and foreign > MOSTLY_FOREIGN * (foreign + own)
-        and (own == 0 or latin_words >= _MIN_LATIN_WORDS or latin_words == 0)
+        and (own == 0 or latin_words >= _MIN_LATIN_WORDS or all(found != "Latn" for found, _, _ in runs))
     ):
         start, end = runs[0][1], runs[-1][2]
         return [
