@@ -261,7 +261,8 @@ def check_placeholders(source: str, target: str) -> list[Problem]:
     if not any(c in source or c in target for c in "%{"):
         return []
     want, got = _placeholders(source), _placeholders(target)
-    numbered = any("$" in t.text for t in (*want, *got))
+    # %s %s may become %2$s %1$s: compare by conversion only when one side numbers them.
+    numbered = any("$" in t.text for t in want) != any("$" in t.text for t in got)
     want_keys = [_placeholder_key(t, numbered) for t in want]
     got_keys = [_placeholder_key(t, numbered) for t in got]
     problems = [
