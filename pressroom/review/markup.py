@@ -21,7 +21,7 @@ from .masking import CODE, ENTITY, PLACEHOLDER, TAG, Token, iter_tokens, tokens_
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
-_MARKUP_CHARS = frozenset("[]*_`<>!")
+_ANY_MARKUP = re.compile(r"[\[\]*_`<>!]")
 _SKELETON = re.compile(r"\]\([^)]*\)|`+[^`]*`+|<[^>]*>|[*_\[\]!]")
 _TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)")
 _TRANSLATED_ATTRIBUTE = re.compile(r"""\s(title|alt|aria-label|placeholder)\s*=\s*("[^"]*"|'[^']*')""", re.I)
@@ -52,7 +52,7 @@ class InlineMarkup:
 def inline_markup(text: str) -> InlineMarkup:
     """Links, images, code spans, emphasis and raw HTML of one segment, as markdown-it parses it."""
     markup = InlineMarkup([], [], [], 0, 0, [])
-    if not _MARKUP_CHARS.intersection(text):
+    if not _ANY_MARKUP.search(text):
         return markup
     tokens = _parser().parseInline(text)
     stack = list(tokens)
@@ -88,7 +88,7 @@ def _missing(first: Sequence[str], second: Sequence[str]) -> list[str]:
 
 def check_markup(source: str, target: str) -> list[Problem]:
     """Links (same URLs), images, code spans (same content), emphasis, strong and HTML tags match."""
-    if not _MARKUP_CHARS.intersection(source) and not _MARKUP_CHARS.intersection(target):
+    if not _ANY_MARKUP.search(source) and not _ANY_MARKUP.search(target):
         return []
     if _SKELETON.findall(source) == _SKELETON.findall(target):
         return []  # the same markup characters and link URLs in the same order: parsing would agree

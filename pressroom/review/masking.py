@@ -22,46 +22,98 @@ PLACEHOLDER = "placeholder"
 CODE = "code"
 URL = "url"
 
-# One alternation, tried left to right at each position; the group that matched names
-# the kind. printf excludes the space flag (``50% of`` is prose) and needs a
-# conversion letter; ``%%`` is an escaped percent sign, masked but not a placeholder.
-_TOKEN = re.compile(
-    r"(?P<code>`+[^`]*`+)"
-    r"|(?P<ident>\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b(?:\(\))?|\b[A-Za-z_][\w.]*\(\))"
-    r"|(?P<link>\]\([^)]*\))"
-    r"|(?P<autolink><[a-z][a-z0-9+.-]*:[^>\s]*>)"
-    r"|(?P<tag><!--.*?-->|</?[A-Za-z][A-Za-z0-9:-]*(?:\s+[^<>]*?)?\s*/?>)"
-    r"|(?P<entity>&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)"
-    r"|(?P<pyformat>%\([^\W\d][\w.-]*\)[-+#0]*\d*(?:\.\d+)?[sdifrxXeEgGcoua])"
-    r"|(?P<percent>%%)"
-    r"|(?P<printf>%(?:[1-9]\d?\$)?[-+#0']*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:hh|h|ll|l|L|q|j|z|t)?"
-    r"[diouxXeEfFgGaAcsSpr@])"
-    r"|(?P<icu>\{\s*[A-Za-z_]\w*\s*,\s*(?:plural|select|selectordinal|number|date|time|spellout)\b)"
-    r"|(?P<brace>\{\{|\}\}|\{[A-Za-z_0-9]*(?:\.[A-Za-z_]\w*|\[[^\]{}]*\])*(?:![rsa])?(?::[^{}\s]*)?\})"
-    r"|(?P<url>(?:https?|ftp)://[^\s<>\"'`)\]]+[^\s<>\"'`)\].,;:!?؟،۔]|(?:https?|ftp)://[^\s<>\"'`)\]]+"
-    r"|www\.[^\s<>\"'`)\]]+[^\s<>\"'`)\].,;:!?؟،۔]"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:org|com|net|info|edu|gov|io|pk|ir|lk|uk)\b(?:/[^\s)\]<>\"']*)?"
-    r"|(?<![\w/])(?:[A-Za-z0-9_.~-]*/)+[A-Za-z0-9_.-]*[A-Za-z0-9_]/?(?![\w/])"
-    r"|\b[A-Za-z0-9_-]+\.(?:html?|py|txt|css|js|json|xml|po|mo|cfg|ini|conf|rst|md|png|jpe?g|svg|pdf|zip|gz)\b)",
+# The token branches in the order they are tried, each with the substrings without
+# which it cannot match: a string is searched with only the branches it may hold (one
+# regex per combination, compiled once), which keeps the common case cheap. printf
+# excludes the space flag (``50% of`` is prose) and needs a conversion letter; ``%%``
+# is an escaped percent sign, masked but not a placeholder. Code includes identifiers
+# (``get_absolute_url``, ``setup()``); URLs include e-mail addresses, domains, bare
+# file paths (``flatpages/default.html``, ``/events/search/``) and file names.
+_TLDS = ("org", "com", "net", "info", "edu", "gov", "io", "pk", "ir", "lk", "uk")
+_FILE_TYPES = "html? py txt css js json xml po mo cfg ini conf rst md png jpe?g svg pdf zip gz".split()
+_BRANCHES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("code", CODE, r"`+[^`]*`+", ("`",)),
+    (
+        "ident",
+        CODE,
+        r"\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b(?:\(\))?|\b[A-Za-z_][\w.]*\(\)",
+        ("_", "()"),
+    ),
+    ("link", URL, r"\]\([^)]*\)", ("](",)),
+    ("autolink", URL, r"<[a-z][a-z0-9+.-]*:[^>\s]*>", ("<",)),
+    ("tag", TAG, r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9:-]*(?:\s+[^<>]*?)?\s*/?>", ("<",)),
+    ("entity", ENTITY, r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});", ("&",)),
+    ("pyformat", PLACEHOLDER, r"%\([^\W\d][\w.-]*\)[-+#0]*\d*(?:\.\d+)?[sdifrxXeEgGcoua]", ("%(",)),
+    ("percent", "percent", r"%%", ("%%",)),
+    (
+        "printf",
+        PLACEHOLDER,
+        r"%(?:[1-9]\d?\$)?[-+#0']*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:hh|h|ll|l|L|q|j|z|t)?[diouxXeEfFgGaAcsSpr@]",
+        ("%",),
+    ),
+    (
+        "icu",
+        PLACEHOLDER,
+        r"\{\s*[A-Za-z_]\w*\s*,\s*(?:plural|select|selectordinal|number|date|time|spellout)\b",
+        (",",),
+    ),
+    (
+        "brace",
+        PLACEHOLDER,
+        r"\{\{|\}\}|\{[A-Za-z_0-9]*(?:\.[A-Za-z_]\w*|\[[^\]{}]*\])*(?:![rsa])?(?::[^{}\s]*)?\}",
+        ("{", "}"),
+    ),
+    (
+        "web",
+        URL,
+        r"(?:https?|ftp)://[^\s<>\"'`)\]]+[^\s<>\"'`)\].,;:!?؟،۔]|(?:https?|ftp)://[^\s<>\"'`)\]]+"
+        r"|www\.[^\s<>\"'`)\]]+[^\s<>\"'`)\].,;:!?؟،۔]",
+        ("://", "www."),
+    ),
+    ("email", URL, r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", ("@",)),
+    (
+        "domain",
+        URL,
+        r"\b[\w-]+(?:\.[\w-]+)*\.(?:" + "|".join(_TLDS) + r")\b(?:/[^\s)\]<>\"']*)?",
+        tuple(f".{tld}" for tld in _TLDS),
+    ),
+    ("path", URL, r"(?<![\w/])(?:[A-Za-z0-9_.~-]*/)+[A-Za-z0-9_.-]*[A-Za-z0-9_]/?(?![\w/])", ("/",)),
+    (
+        "file",
+        URL,
+        r"\b[A-Za-z0-9_-]+\.(?:" + "|".join(_FILE_TYPES) + r")\b",
+        tuple(f".{kind[:2]}" for kind in _FILE_TYPES),
+    ),
 )
-_KINDS = {
-    "code": CODE,
-    "ident": CODE,
-    "link": URL,
-    "autolink": URL,
-    "tag": TAG,
-    "entity": ENTITY,
-    "pyformat": PLACEHOLDER,
-    "percent": "percent",
-    "printf": PLACEHOLDER,
-    "icu": PLACEHOLDER,
-    "brace": PLACEHOLDER,
-    "url": URL,
+_KINDS = {name: kind for name, kind, _, _ in _BRANCHES}
+_HINTS = tuple(sorted({trigger for *_, triggers in _BRANCHES for trigger in triggers if trigger != ","}))
+_ANY_HINT = re.compile("|".join(re.escape(hint) for hint in _HINTS))
+_ANY_TRIGGER = re.compile("|".join(re.escape(hint) for hint in sorted((*_HINTS, ","), key=len, reverse=True)))
+
+
+@functools.lru_cache(maxsize=256)
+def _token_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    """One alternation of the named branches, in their order; the group that matched names the kind."""
+    return re.compile("|".join(f"(?P<{name}>{body})" for name, _, body, _ in _BRANCHES if name in names))
+
+
+# Which branches a trigger found in a text enables: those with a trigger inside it
+# (a text holding "%(" holds "%" too, so printf is tried as well).
+_ENABLES = {
+    hint: frozenset(name for name, _, _, triggers in _BRANCHES if any(t in hint for t in triggers))
+    for hint in (*_HINTS, ",")
 }
-# Code includes identifiers (``get_absolute_url``, ``setup()``); URLs include bare file
-# paths (``flatpages/default.html``, ``/events/search/``) and file names.
-_HINTS = ("%", "{", "}", "`", "](", "<", "&", "://", "www.", "@", ".", "/", "_", "()")
+
+
+def _pattern_for(text: str) -> re.Pattern[str] | None:
+    found = set(_ANY_TRIGGER.findall(text))
+    enabled = frozenset().union(*(_ENABLES[hint] for hint in found))
+    if "icu" in enabled and "{" not in text:
+        enabled -= {"icu"}
+    names = tuple(name for name, *_ in _BRANCHES if name in enabled)
+    return _token_pattern(names) if names else None
+
+
 ACRONYM_RUN = re.compile(r"[A-Z][A-Z0-9&-]{0,7}s?")
 
 
@@ -79,25 +131,28 @@ class Token:
     """Offset after its last character."""
 
 
-@functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=65536)
 def iter_tokens(text: str) -> tuple[Token, ...]:
     """The non-prose tokens of ``text``, in order (cached: msgids are seen per language)."""
-    if not any(hint in text for hint in _HINTS):
+    if not _ANY_HINT.search(text):
+        return ()  # the common case, one scan in C
+    pattern = _pattern_for(text)
+    if pattern is None:
         return ()
-    syntax = _icu_syntax(text) if "{" in text else []
+    syntax = _icu_syntax(text, pattern) if "{" in text and "," in text else []
     tokens = list(syntax)
-    for found in _TOKEN.finditer(text):
+    for found in pattern.finditer(text):
         start, end = found.span()
         if syntax and any(s.start < end and start < s.end for s in syntax):
             continue
-        tokens.append(Token(_KINDS[found.lastgroup or "url"], found.group(0), start, end))
+        tokens.append(Token(_KINDS[found.lastgroup or "web"], found.group(0), start, end))
     return tuple(sorted(tokens, key=lambda token: token.start)) if syntax else tuple(tokens)
 
 
 _ICU_SELECTOR = re.compile(r"\s*(?:offset:\d+\s*)?(=\d+|[A-Za-z_]\w*)\s*\{")
 
 
-def _icu_syntax(text: str) -> list[Token]:
+def _icu_syntax(text: str, pattern: re.Pattern[str]) -> list[Token]:
     """The skeleton of ICU messages (``{n, plural, one {# file} other {# files}}``).
 
     The argument (``{n, plural``) is a placeholder; selectors, braces and ``#`` are
@@ -105,7 +160,7 @@ def _icu_syntax(text: str) -> list[Token]:
     The branch texts stay prose.
     """
     tokens: list[Token] = []
-    for found in _TOKEN.finditer(text):
+    for found in pattern.finditer(text):
         if found.lastgroup != "icu" or any(t.start <= found.start() < t.end for t in tokens):
             continue
         tokens.append(Token(PLACEHOLDER, found.group(0), found.start(), found.end()))
@@ -139,7 +194,7 @@ def _icu_syntax(text: str) -> list[Token]:
     return tokens
 
 
-@functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=65536)
 def mask_non_prose(text: str, fill: str = " ") -> str:
     """``text`` with every non-prose token replaced by ``fill`` characters (offsets kept).
 

@@ -12,7 +12,7 @@ import re
 
 from ..languages import Language
 from .codes import Problem
-from .masking import ENTITY, TAG, iter_tokens
+from .masking import ENTITY, TAG, iter_tokens, mask_non_prose
 
 _TRAILING = " \t\n\u00a0\"'”’»)]*_\u200f\u200e\u061c"
 _END_MARKS = ".?!,;:۔؟،؛…"
@@ -25,6 +25,9 @@ _ABBREVIATION_END = re.compile(r"(?:\b(?:[A-Za-z]\.){2,}|\betc\.|^\W*[A-Za-z]{1,
 def _punctuation_view(text: str) -> str:
     """``text`` as punctuation sees it (offsets kept): tags are spaces, an entity is its
     character when that is a quote or mark, placeholders, code and URLs are a word."""
+    stripped = text.rstrip(_TRAILING)
+    if stripped[-1:] not in (">", ";"):
+        return text  # only a tag's ">" or an entity's ";" can pass for a mark at the end
     tokens = iter_tokens(text)
     if not tokens:
         return text
@@ -84,7 +87,7 @@ def check_end_punctuation(source: str, target: str, language: Language) -> list[
         want = ""
         if have in (".", "۔"):
             return []
-    if want == "?" and have == language.full_stop and _SENTENCE_BREAK.search(source_view):
+    if want == "?" and have == language.full_stop and _SENTENCE_BREAK.search(mask_non_prose(source)):
         return []  # "X. Why not add one?" may be rephrased "X. You can add one." in a longer message
     if want in expected:
         target_mark = expected[want]
