@@ -27,6 +27,7 @@ _DIGITS = str.maketrans(
     }
 )
 _NATIVE_DIGIT = re.compile("[\u0660-\u066c\u06f0-\u06f9\u0966-\u096f\u0de6-\u0def]")
+_VERSION = re.compile(r"(?<![\d.])\d+(?:[./]\d+){2,}[A-Za-z0-9]*")
 _NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(?:[.](\d+))?(?![\d])")
 _NUMBER_FA = re.compile(r"(?<![\d./])(\d{1,3}(?:,\d{3})+|\d+)(?:[./](\d+))?(?![\d/])")
 _SCALES = {
@@ -99,6 +100,8 @@ def extract_numbers(text: str, *, persian_slash: bool = False) -> list[Number]:
     plain = mask_non_prose(text)
     if _NATIVE_DIGIT.search(plain):
         plain = plain.translate(_DIGITS)
+    if _VERSION.search(plain):  # 2.5.1, ۲/۵/۱, 10.0.0.1: identifiers, not quantities
+        plain = _VERSION.sub(lambda found: " " * len(found.group(0)), plain)
     pattern = _NUMBER_FA if persian_slash else _NUMBER
     numbers: list[Number] = []
     for found in pattern.finditer(plain):
