@@ -179,7 +179,13 @@ def test_script_accepts_native_text_urls_code_acronyms(lang: str, script: str, t
         # A third script, or a translation mostly in Latin, is an error.
         ("si", "Sinh", "ඛාන් گفت ප්‍රකාශ කළේය.", "گفت", "wrong-script"),
         ("si", "Sinh", "Khan said so.", "Khan said so", "wrong-script"),
-        ("si", "Sinh", "The read cache සඳහා cache hit අනුපාතිකය.", "The read cache සඳහා cache hit", "wrong-script"),
+        (
+            "si",
+            "Sinh",
+            "The read cache සඳහා cache hit අනුපාතිකය.",
+            "The read cache සඳහා cache hit",
+            "wrong-script",
+        ),
     ],
 )
 def test_script_flags_foreign_runs(lang: str, script: str, target: str, found: str, code: str) -> None:
