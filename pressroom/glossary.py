@@ -31,7 +31,10 @@ from .scripts import ARABIC_LETTERS, LANG_SCRIPTS, SINHALA_CHARS, fold, foreign_
 
 FIXED_COLUMNS = ("english", "acronym", "kind", "case_sensitive")
 LAST_COLUMN = "note"
-KINDS = ("person", "place", "organisation", "publication", "term")
+KEEP_LATIN = "keep-latin"
+"""Kind of a name the press keeps in Latin letters (a product, a software name): review
+does not flag it, and its language cells may be empty."""
+KINDS = ("person", "place", "organisation", "publication", "term", KEEP_LATIN)
 _YES = {"yes": True, "no": False, "": False}
 _LANG_COLUMN = re.compile(r"[a-z]{2,3}(?:_[A-Z]{2})?")
 _ACRONYM = re.compile(r"[A-Z][A-Za-z0-9&.\-]*")
@@ -575,6 +578,8 @@ def _parse_row(
     spellings: dict[str, tuple[str, ...]] = {}
     for lang in languages:
         cell = cells[lang]
+        if not cell and kind == KEEP_LATIN:
+            continue  # kept in Latin: no spelling of its own to check
         if not cell:
             problem(
                 f"empty {lang} cell for {english[0]!r}",
@@ -588,7 +593,7 @@ def _parse_row(
         if len(set(forms)) != len(forms):
             problem(f"repeated variant in the {lang} cell", "list each spelling once")
         expected = script_of_lang.get(lang)
-        if expected:
+        if expected and kind != KEEP_LATIN:
             # The acronym itself may be listed as a variant: a name the press keeps in Latin.
             for form in (form for form in forms if form != cells["acronym"]):
                 for found, start, end in foreign_letters(form, expected):

@@ -112,7 +112,7 @@ class Term:
     acronym: str | None = None
     """Short form treated as the same term, e.g. ``PPP``."""
     kind: str
-    """person, place, organisation, publication or term."""
+    """person, place, organisation, publication, term or keep-latin (kept in Latin letters)."""
     note: str = ""
     """Guidance for translators."""
     case_sensitive: bool = False

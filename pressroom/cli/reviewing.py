@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .common import EXIT_OK, EXIT_REVIEW_FAILED, Context, add_articles
+from .common import EXIT_OK, EXIT_REVIEW_FAILED, EXIT_USAGE, Context, article_slug
 
 if TYPE_CHECKING:
     from ..model import Finding
@@ -25,7 +25,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "check for one entry with a translator comment '# noqa: CODE'."
         ),
     )
-    add_articles(review, "article slugs (default: all catalogs)")
+    review.add_argument(
+        "articles",
+        nargs="*",
+        type=_article_or_po,
+        metavar="ARTICLE|PATH.po",
+        help="article slugs (default: all catalogs), or PO files from anywhere to review as they are",
+    )
+    review.add_argument(
+        "--po",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="PATH",
+        help="review this PO file (repeatable); its language from its header or --lang",
+    )
     review.add_argument("--lang", action="append", metavar="L", help="only this language (repeatable)")
     review.add_argument(
         "--format", choices=("text", "json", "html"), default="text", help="report format (default: text)"
@@ -45,19 +59,40 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     review.set_defaults(handler=run_review)
 
 
+def _article_or_po(value: str) -> str | Path:
+    """A PO file's path (ends in ``.po`` or ``.pot``), else an article slug."""
+    if value.endswith((".po", ".pot")):
+        return Path(value)
+    return article_slug(value)
+
+
 def run_review(args: argparse.Namespace, ctx: Context) -> int:
     from ..fsio import atomic_write
     from ..review.report import format_html, format_json, format_text, has_errors, summarize
-    from ..review.runner import review
+    from ..review.runner import review, review_files
 
     project = ctx.project
-    findings = review(
-        project,
-        args.lang or None,
-        args.articles or None,
-        include_untranslated=not args.skip_untranslated,
-        jobs=args.jobs,
-    )
+    po_paths = [*args.po, *(item for item in args.articles if isinstance(item, Path))]
+    slugs = [item for item in args.articles if isinstance(item, str)]
+    if len(args.lang or ()) > 1 and po_paths:
+        ctx.err.print("review: give at most one --lang with PO files", markup=False)
+        return EXIT_USAGE
+    findings = []
+    if slugs or not po_paths:
+        findings += review(
+            project,
+            args.lang or None,
+            slugs or None,
+            include_untranslated=not args.skip_untranslated,
+            jobs=args.jobs,
+        )
+    if po_paths:
+        findings += review_files(
+            project,
+            po_paths,
+            lang=args.lang[0] if args.lang else None,
+            include_untranslated=not args.skip_untranslated,
+        )
     status = EXIT_REVIEW_FAILED if has_errors(findings) else EXIT_OK
     counts = summarize(findings)
     summary = f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info"

@@ -18,7 +18,8 @@ silencing and worker processes. The modules:
   :mod:`~pressroom.review.punctuation`, :mod:`~pressroom.review.spacing`,
   :mod:`~pressroom.review.length`: the checks, by family
 - :mod:`~pressroom.review.findings`: every check on every entry of a parsed catalog
-- :mod:`~pressroom.review.runner`: which catalogs, read through ``catalog.io``, in which processes
+- :mod:`~pressroom.review.runner`: which catalogs (the project's, or any PO files), read
+  through ``catalog.io``, in which processes
 - :mod:`~pressroom.review.report`: text, JSON and HTML reports; the review gate
 """
 
@@ -32,7 +33,7 @@ from .codes import (
 )
 from .findings import check_entry, review_catalog
 from .length import MIN_LENGTH_FOR_RATIO, check_identical, check_length
-from .markup import InlineMarkup, check_markup, check_placeholders, inline_markup
+from .markup import InlineMarkup, check_entities, check_markup, check_placeholders, check_tags, inline_markup
 from .numbers import Number, check_numbers, extract_numbers
 from .punctuation import check_end_punctuation
 from .report import (
@@ -44,7 +45,7 @@ from .report import (
     has_errors,
     summarize,
 )
-from .runner import PARALLEL_MIN_CATALOGS, load_glossary, review
+from .runner import PARALLEL_MIN_CATALOGS, catalog_language, load_glossary, review, review_files
 from .script import check_script
 from .spacing import check_bidi_controls, check_double_space
 from .terms import check_glossary_terms
@@ -60,9 +61,11 @@ __all__ = [
     "Number",
     "Problem",
     "ReviewSettings",
+    "catalog_language",
     "check_bidi_controls",
     "check_double_space",
     "check_end_punctuation",
+    "check_entities",
     "check_entry",
     "check_glossary_terms",
     "check_identical",
@@ -71,6 +74,7 @@ __all__ = [
     "check_numbers",
     "check_placeholders",
     "check_script",
+    "check_tags",
     "extract_numbers",
     "finding_location",
     "finding_to_dict",
@@ -82,5 +86,6 @@ __all__ = [
     "load_glossary",
     "review",
     "review_catalog",
+    "review_files",
     "summarize",
 ]

@@ -22,7 +22,7 @@ from ..model import Finding
 from ..scripts import LANG_SCRIPTS
 from .codes import DEFAULT_LENGTH_RATIO, Problem, ReviewSettings
 from .length import check_identical, check_length
-from .markup import check_markup, check_placeholders
+from .markup import check_entities, check_markup, check_placeholders, check_tags
 from .numbers import check_numbers
 from .punctuation import check_end_punctuation
 from .script import check_script
@@ -56,15 +56,17 @@ def check_entry(
     lang = language.code
     settings = settings or ReviewSettings(length_ratio=DEFAULT_LENGTH_RATIO)
     identical = check_identical(source, target, language)
-    if identical:
-        return identical
+    if identical or target.strip() == source.strip():
+        return identical  # the same text, and nothing to translate in it: nothing else to check
     problems = check_glossary_terms(source, target, lang, glossary) if glossary is not None else []
     problems += check_numbers(source, target, lang)
     problems += check_markup(source, target)
+    problems += check_tags(source, target)
+    problems += check_entities(source, target)
     problems += check_placeholders(source, target)
     script = language.script or LANG_SCRIPTS.get(lang, "Latn")
     if script != "Latn":
-        problems += check_script(target, lang, script)
+        problems += check_script(target, lang, script, glossary=glossary)
     problems += check_end_punctuation(source, target, language)
     problems += check_double_space(source, target)
     problems += check_bidi_controls(source, target)
@@ -95,6 +97,8 @@ def review_catalog(
         for source, target in _pairs(entry):
             if target.strip():
                 problems = check_entry(source, target, language, glossary=glossary, settings=settings)
+                if entry.msgid_plural:
+                    problems = _plural_problems(problems, entry)
             else:
                 problems = [_UNTRANSLATED] if include_untranslated else []
             findings += (
@@ -128,6 +132,21 @@ def _finding(
         hint=problem.hint,
         span=problem.span,
     )
+
+
+def _plural_problems(problems: list[Problem], entry: polib.POEntry) -> list[Problem]:
+    """A plural form may use the other form's placeholders (``%(count)s`` in the one form of fa)."""
+    both = entry.msgid + "\n" + entry.msgid_plural
+    return [
+        problem
+        for problem in problems
+        if not (
+            problem.code == "markup-mismatch"
+            and problem.message.startswith("placeholder ")
+            and problem.message.endswith("is not in the source")
+            and problem.message.split()[1] in both
+        )
+    ]
 
 
 def _pairs(entry: polib.POEntry) -> list[tuple[str, str]]:

@@ -31,6 +31,8 @@ def check_identical(source: str, target: str, language: Language) -> list[Proble
 
 def check_length(source: str, target: str, lang: str, settings: ReviewSettings) -> list[Problem]:
     """The translation is not far shorter or longer than the language usually is."""
+    if len(source) < MIN_LENGTH_FOR_RATIO:
+        return []  # masking only shortens it
     source_length = len(mask_non_prose(source).strip())
     if source_length < MIN_LENGTH_FOR_RATIO:
         return []

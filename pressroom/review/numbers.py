@@ -27,6 +27,8 @@ _DIGITS = str.maketrans(
     }
 )
 _NATIVE_DIGIT = re.compile("[\u0660-\u066c\u06f0-\u06f9\u0966-\u096f\u0de6-\u0def]")
+_DIGIT_STRING = re.compile(r"\d+(?:[.,/]\d+)*")
+_VERSION = re.compile(r"(?<![\d.])\d+(?:[./]\d+){2,}[A-Za-z0-9]*")
 _NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(?:[.](\d+))?(?![\d])")
 _NUMBER_FA = re.compile(r"(?<![\d./])(\d{1,3}(?:,\d{3})+|\d+)(?:[./](\d+))?(?![\d/])")
 _SCALES = {
@@ -43,6 +45,23 @@ _NUMBER_WORDS = re.compile(
     r"|hundreds?|thousands?|millions?|billions?|dozens?|twice|half|single|first|second|third)\b",
     re.I,
 )
+
+
+_WORDS_1_12 = {
+    "ur": "ایک دو تین چار پانچ چھ سات آٹھ نو دس گیارہ بارہ",
+    "fa": "یک دو سه چهار پنج شش هفت هشت نه ده یازده دوازده",
+    "si": "එක දෙක තුන හතර පහ හය හත අට නවය දහය එකොළහ දොළහ",
+}
+_WORD_PATTERNS = {
+    lang: {
+        str(value): re.compile(
+            rf"(?<![\w\u200c]){re.escape(word)}(?![\w\u200c])" if lang != "si" else re.escape(word)
+        )
+        for value, word in enumerate(words.split(), start=1)
+    }
+    for lang, words in _WORDS_1_12.items()
+}
+"""A small number of the source may be written as a word in the translation (``7`` = ``سات``)."""
 
 
 @dataclass(slots=True)
@@ -79,9 +98,7 @@ def extract_numbers(text: str, *, persian_slash: bool = False) -> list[Number]:
     """
     if not _ANY_DIGIT.search(text):
         return []
-    plain = mask_non_prose(text)
-    if _NATIVE_DIGIT.search(plain):
-        plain = plain.translate(_DIGITS)
+    plain = _plain(text)
     pattern = _NUMBER_FA if persian_slash else _NUMBER
     numbers: list[Number] = []
     for found in pattern.finditer(plain):
@@ -103,6 +120,21 @@ def extract_numbers(text: str, *, persian_slash: bool = False) -> list[Number]:
     return numbers
 
 
+def _plain(text: str) -> str:
+    """``text`` as numbers are read: non-prose masked, digits Latin, version numbers blanked."""
+    plain = mask_non_prose(text)
+    if _NATIVE_DIGIT.search(plain):
+        plain = plain.translate(_DIGITS)
+    if _VERSION.search(plain):  # 2.5.1, ۲/۵/۱, 10.0.0.1: identifiers, not quantities
+        plain = _VERSION.sub(lambda found: " " * len(found.group(0)), plain)
+    return plain
+
+
+@functools.lru_cache(maxsize=4096)
+def _source_digit_strings(source: str) -> list[str]:
+    return sorted(_DIGIT_STRING.findall(_plain(source))) if _ANY_DIGIT.search(source) else []
+
+
 @functools.lru_cache(maxsize=4096)
 def _source_numbers(source: str) -> list[Number]:
     """extract_numbers for a msgid, shared by its three translations (never mutated)."""
@@ -111,6 +143,11 @@ def _source_numbers(source: str) -> list[Number]:
 
 def check_numbers(source: str, target: str, lang: str) -> list[Problem]:
     """Numbers of the source appear in the translation, in any digit system or scale."""
+    if not _ANY_DIGIT.search(target):
+        if not _ANY_DIGIT.search(source):
+            return []
+    elif sorted(_DIGIT_STRING.findall(_plain(target))) == _source_digit_strings(source):
+        return []  # the same numbers written the same way (any digit system): nothing to weigh
     source_numbers = _source_numbers(source)
     target_numbers = extract_numbers(target, persian_slash=lang == "fa")
     if not source_numbers and not target_numbers:
@@ -124,6 +161,9 @@ def check_numbers(source: str, target: str, lang: str) -> list[Problem]:
                 break
         else:
             missing.append(number)
+    words = _WORD_PATTERNS.get(lang)
+    if missing and words:
+        missing = [n for n in missing if not any(v in words and words[v].search(target) for v in n.values)]
     problems = []
     if missing:
         shown = ", ".join(number.text for number in missing)

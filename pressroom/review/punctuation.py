@@ -1,16 +1,50 @@
 """The ``end-punctuation`` check: a translation ends as its source does, in its own marks.
 
 Urdu ends a sentence with ``۔``, Persian with ``.``, both ask with ``؟`` and pause
-with ``،``; Sinhala uses Latin marks. A title without a full stop stays without one.
+with ``،``; Sinhala uses Latin marks. Markup, entities and placeholders are masked first
+(the ``;`` of ``&#8221;`` is no mark). A title without a full stop stays without one.
 """
 
 from __future__ import annotations
 
+import html
+import re
+
 from ..languages import Language
 from .codes import Problem
+from .masking import ENTITY, TAG, iter_tokens, mask_non_prose
 
 _TRAILING = " \t\n\u00a0\"'”’»)]*_\u200f\u200e\u061c"
 _END_MARKS = ".?!,;:۔؟،؛…"
+_ENTITY_MARKS = frozenset(_TRAILING + _END_MARKS) - {" ", "\t", "\n"}
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")
+_ABBREVIATION_END = re.compile(r"(?:\b(?:[A-Za-z]\.){2,}|\betc\.|^\W*[A-Za-z]{1,4}\.)\W*$")
+"""A source ending in an abbreviation (``6 a.m.``, ``Nov.``, ``etc.``): its dot is no full stop."""
+
+
+def _punctuation_view(text: str) -> str:
+    """``text`` as punctuation sees it (offsets kept): tags are spaces, an entity is its
+    character when that is a quote or mark, placeholders, code and URLs are a word."""
+    stripped = text.rstrip(_TRAILING)
+    if stripped[-1:] not in (">", ";"):
+        return text  # only a tag's ">" or an entity's ";" can pass for a mark at the end
+    tokens = iter_tokens(text)
+    if not tokens:
+        return text
+    pieces = []
+    position = 0
+    for token in tokens:
+        pieces.append(text[position : token.start])
+        size = token.end - token.start
+        if token.kind == TAG:
+            pieces.append(" " * size)
+        elif token.kind == ENTITY and (meaning := html.unescape(token.text)) in _ENTITY_MARKS:
+            pieces.append(meaning + " " * (size - 1))
+        else:
+            pieces.append("x" * size)
+        position = token.end
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 def _end_mark(text: str) -> tuple[str, int]:
@@ -18,6 +52,8 @@ def _end_mark(text: str) -> tuple[str, int]:
     index = len(text) - 1
     while index >= 0 and text[index] in _TRAILING:
         index -= 1
+    if index >= 2 and text[index - 2 : index + 1] == "...":
+        return "…", index
     if index >= 0 and text[index] in _END_MARKS:
         return text[index], index
     return "", index
@@ -25,8 +61,9 @@ def _end_mark(text: str) -> tuple[str, int]:
 
 def check_end_punctuation(source: str, target: str, language: Language) -> list[Problem]:
     """The translation ends the way the source does, in the language's own punctuation."""
-    want, _ = _end_mark(source)
-    have, at = _end_mark(target)
+    source_view = _punctuation_view(source)
+    want, _ = _end_mark(source_view)
+    have, at = _end_mark(_punctuation_view(target))
     arabic = language.script == "Arab"
     span = (at, at + 1) if have else None
     expected = {
@@ -46,6 +83,12 @@ def check_end_punctuation(source: str, target: str, language: Language) -> list[
         )
     if have == "۔" and language.full_stop != "۔":
         return problem(f"Urdu full stop '۔' in {language.name}", f"use {language.full_stop!r}")
+    if want == "." and _ABBREVIATION_END.search(source_view.rstrip(_TRAILING)):
+        want = ""
+        if have in (".", "۔"):
+            return []
+    if want == "?" and have == language.full_stop and _SENTENCE_BREAK.search(mask_non_prose(source)):
+        return []  # "X. Why not add one?" may be rephrased "X. You can add one." in a longer message
     if want in expected:
         target_mark = expected[want]
         accepted = {target_mark}

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..catalog.io import read_catalog
-from ..errors import SourceError
+from ..errors import SourceError, UnknownLanguageError
 from ..languages import Language
 from ..model import Finding
 from .codes import CODES, ReviewSettings
@@ -177,3 +177,54 @@ def review(
     if jobs > 1 and len(tasks) >= PARALLEL_MIN_CATALOGS:
         return _run_in_pool(tasks, glossary, settings, jobs=jobs)
     return _run_in_process(tasks, glossary, settings)
+
+
+def catalog_language(project: Project, po_path: Path, header_lang: str | None, lang: str | None) -> Language:
+    """The language to review a catalog in: ``lang`` if given, else its ``Language`` header.
+
+    ``fa_IR`` and ``fa-IR`` fall back to ``fa``; a language the project does not
+    configure is an error naming ``--lang``.
+    """
+    code = lang or header_lang or ""
+    for candidate in (code, code.replace("-", "_").split("_")[0].split("@")[0].lower()):
+        if candidate in project.languages:
+            return project.languages[candidate]
+    known = ", ".join(sorted(project.languages))
+    raise UnknownLanguageError(
+        f"cannot review in language {code!r}" if code else "no Language header",
+        path=po_path,
+        hint=f"give the language with --lang (configured: {known})",
+    )
+
+
+def review_files(
+    project: Project,
+    po_paths: Sequence[Path],
+    *,
+    lang: str | None = None,
+    include_untranslated: bool = True,
+    glossary: Glossary | None = None,
+) -> list[Finding]:
+    """Review PO files from anywhere (another tool's, a freelancer's) with the same checks.
+
+    Each file's language is its ``Language`` header unless ``lang`` is given; its
+    article is the file name's stem. The project's glossary and ``[review]`` settings
+    apply. A broken file is a ``CatalogError``, as for the project's own catalogs.
+    """
+    if glossary is None:
+        glossary = load_glossary(project)
+    settings = ReviewSettings.from_project(project)
+    findings: list[Finding] = []
+    for po_path in po_paths:
+        po = read_catalog(po_path)
+        language = catalog_language(project, po_path, po.metadata.get("Language"), lang)
+        findings += review_catalog(
+            po,
+            language,
+            article=po_path.stem,
+            path=po_path,
+            glossary=glossary,
+            settings=settings,
+            include_untranslated=include_untranslated,
+        )
+    return findings

@@ -2,7 +2,8 @@
 
 A doubled space the source does not have, and bidi control characters (LRM, RLM,
 embeddings, isolates) the source does not have: direction comes from the page's
-``lang`` and ``dir`` attributes, never from characters in the text.
+``lang`` and ``dir`` attributes, never from characters in the text. A directional
+mark beside a Latin, numeric or placeholder run is deliberate ordering and passes.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 
 from ..scripts import BIDI_CONTROLS, BIDI_NAMES
 from .codes import Problem
+from .masking import mask_non_prose
 
 _DOUBLE_SPACE = re.compile(r"(?<=\S)[ \u00a0]{2,}(?=\S)")
 _BIDI = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
@@ -18,9 +20,11 @@ _BIDI = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
 
 def check_double_space(source: str, target: str) -> list[Problem]:
     """No doubled space between words, unless the source has one."""
-    if _DOUBLE_SPACE.search(source):
+    if "  " not in target and "\u00a0" not in target:
         return []
-    found = _DOUBLE_SPACE.search(target)
+    if _DOUBLE_SPACE.search(mask_non_prose(source, "\x00")):
+        return []
+    found = _DOUBLE_SPACE.search(mask_non_prose(target, "\x00"))  # spaces inside code stay
     if not found:
         return []
     return [
@@ -33,11 +37,33 @@ def check_double_space(source: str, target: str) -> list[Problem]:
     ]
 
 
+_MARKS = frozenset("\u200e\u200f\u061c")
+
+
+def _steers_neutral(text: str, index: int) -> bool:
+    """Whether the mark at ``index`` orders a Latin, numeric or placeholder run in RTL text.
+
+    In UI strings shown outside our pages (no ``dir`` to rely on), an LRM after
+    ``[DD] [HH:]MM`` or an RLM before a leading ``%(name)s`` is deliberate. A mark
+    between two words of the same script is not.
+    """
+    if text[index] not in _MARKS:
+        return False
+    before = text[:index].rstrip()
+    after = text[index + 1 :].lstrip()
+    neighbours = (before[-1:] or " ", after[:1] or " ")
+    return any(not ("\u0600" <= char <= "\u06ff" or char == " ") for char in neighbours)
+
+
 def check_bidi_controls(source: str, target: str) -> list[Problem]:
     """No invisible bidi control characters that the source does not have."""
     if not _BIDI.search(target):
         return []
-    stray = [index for index, char in enumerate(target) if char in BIDI_CONTROLS and char not in source]
+    stray = [
+        index
+        for index, char in enumerate(target)
+        if char in BIDI_CONTROLS and char not in source and not _steers_neutral(target, index)
+    ]
     if not stray:
         return []
     names = sorted({BIDI_NAMES[target[index]] for index in stray})
