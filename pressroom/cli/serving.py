@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..config import PREVIEW_INTERVAL as DEFAULT_INTERVAL
+from ..config import PREVIEW_PORT as DEFAULT_PORT
 from .common import EXIT_OK, Context
 from .rendering import split_list
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this module's commands to the parser."""
-    from ..rendering.preview import DEFAULT_INTERVAL, DEFAULT_PORT
-
     parser = subparsers.add_parser(
         "serve",
         help="preview the site on 127.0.0.1, rebuilt when a source, catalog or template changes",

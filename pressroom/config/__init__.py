@@ -28,6 +28,11 @@ from .schema import (
     validate_config,
 )
 
+PREVIEW_PORT = 8000
+"""``workflow.py serve``'s port; here so the CLI reads it without loading rendering."""
+PREVIEW_INTERVAL = 1.0
+"""Seconds between ``serve``'s looks for changed files."""
+
 __all__ = [
     "COMPUTE_TYPES",
     "CONFIG_NAME",

@@ -26,6 +26,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from ..config import PREVIEW_INTERVAL, PREVIEW_PORT
 from ..errors import RenderError, WorkflowError
 from ..project import CONFIG_NAME, Project, load_project
 from ..site import template_dirs
@@ -33,8 +34,8 @@ from .pipeline import RenderReport, render
 
 HOST = "127.0.0.1"
 """Loopback only: a preview shows unreviewed drafts and is nobody else's business."""
-DEFAULT_PORT = 8000
-DEFAULT_INTERVAL = 1.0
+DEFAULT_PORT = PREVIEW_PORT
+DEFAULT_INTERVAL = PREVIEW_INTERVAL
 PAGE_SUFFIXES = frozenset({"", ".html", ".xml", ".txt", ".pdf"})
 """Requests that make the watcher look first; stylesheets, fonts and images do not."""
 
