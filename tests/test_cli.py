@@ -19,7 +19,8 @@ def test_help_loads_no_heavy_dependency() -> None:
         "    runpy.run_path('workflow.py', run_name='__main__')\n"
         "except SystemExit:\n"
         "    pass\n"
-        "heavy = ('argostranslate', 'torch', 'weasyprint', 'ctranslate2', 'translate', 'pressroom.rendering')\n"
+        "heavy = ('argostranslate', 'torch', 'weasyprint', 'ctranslate2', 'translate',\n"
+        "         'pressroom.rendering')\n"
         "heavy = [m for m in heavy if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
