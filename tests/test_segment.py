@@ -308,7 +308,7 @@ def test_translate_called_in_document_order() -> None:
 
 
 def test_structure_breaking_translation_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    import pressroom.segment as segment
+    import pressroom.segment.rebuild as segment
 
     monkeypatch.setattr(segment, "_escape_line_start", lambda text: text)
     with pytest.raises(SourceError) as info:
