@@ -27,7 +27,7 @@ from typing import Any
 
 import polib
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from po_corpus import corpus_paths, real_paths
 from test_review import LANGS, _catalog
@@ -353,6 +353,11 @@ def _jumbles(draw: st.DrawFn) -> str:
 
 @settings(max_examples=400, deadline=None)
 @given(_jumbles())
+@example(  # found by this test: an empty #. line opening the entry, before translator comments
+    'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n#.\n# noqa: number-mismatch\n'
+    '# second line\n#. paragraph\n#: source/a.md:3 b.md\n#, fuzzy, python-format\n#| msgid "old"\n'
+    'msgctxt "title"\nmsgid ""\n"Tab\\tquote \\" back\\\\slash "\n"line\\n"\nmsgstr "x"\n'
+)
 def test_fast_path_accepts_only_what_the_general_path_reads_the_same(text: str) -> None:
     """Property: on mangled PO text the fast path declines or agrees; it never crashes."""
     fast = canonical.read_canonical(text)

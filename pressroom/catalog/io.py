@@ -155,6 +155,12 @@ def _keep_empty_comment_lines(text: str, po: polib.POFile) -> None:
         start = entry.linenum - 1
         if not 0 <= start < len(lines):
             continue
+        # polib starts an entry after the empty comment lines that open it: step back
+        # over them, so both the lines and the entry's line number are the file's.
+        while start > 0 and _EMPTY_COMMENT.match(lines[start - 1]):
+            start -= 1
+        if start != entry.linenum - 1:
+            entry.linenum = start + 1
         kinds: dict[str, list[str]] = {"#": [], "#.": []}
         for line in lines[start:]:
             if not line.startswith("#") or line.startswith("#~ "):
