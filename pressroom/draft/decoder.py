@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..errors import ModelMissingError
 from ..models import InstalledPackage, TranslateSettings, model_position_limit, source_special_tokens
+from .allocator import keep_freed_memory
 from .sentences import SentenceSplitter, Unit, cut_sentence
 
 CACHE_PATH = Path(".cache") / "pressroom" / "drafts.sqlite"
@@ -26,6 +27,7 @@ class Decoder:
     """A package's CTranslate2 model and SentencePiece model, batched decoding."""
 
     def __init__(self, package: InstalledPackage, settings: TranslateSettings, *, beam_size: int) -> None:
+        keep_freed_memory()  # before the model's first buffers: see allocator
         import ctranslate2
         import sentencepiece
 
