@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -109,3 +110,39 @@ def test_status_of_obsolete_and_missing_po(root: Path, run_cli: Callable[..., An
     assert rows["fa"]["obsolete"] == 1 and rows["fa"]["publishable"] is False
     assert len(po) == 3
     assert rows["si"]["exists"] is False and rows["si"]["untranslated"] == 3
+
+
+def test_status_reuses_cached_counts_until_a_catalog_changes(
+    root: Path, run_cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pressroom.catalog import stats
+
+    first = json.loads(run_cli("--project", root, "status", "--json").out)
+    assert (root / ".cache" / "pressroom" / "catalog-stats.json").is_file()
+    counted: list[tuple[str, str]] = []
+    original = stats.catalog_stats
+
+    def counting(project: Any, lang: str, slug: str) -> stats.CatalogStats:
+        counted.append((lang, slug))
+        return original(project, lang, slug)
+
+    monkeypatch.setattr(stats, "catalog_stats", counting)
+    again = json.loads(run_cli("--project", root, "status", "--json").out)
+    assert counted == [] and again == first
+
+    # One byte changed in one catalog, size and modification time kept: only it is counted again.
+    path = root / "translations" / "fa" / "b.po"
+    data = path.read_bytes()
+    info = path.stat()
+    path.write_bytes(data.replace(b'msgstr "\xd8\xaa', b'msgstr "\xd8\xab', 1))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert path.read_bytes() != data
+    json.loads(run_cli("--project", root, "status", "--json").out)
+    assert counted == [("fa", "b")]
+
+    # A catalog removed: its template is counted instead.
+    counted.clear()
+    (root / "translations" / "si" / "a.po").unlink()
+    rows = json.loads(run_cli("--project", root, "status", "--json").out)["catalogs"]
+    assert counted == [("si", "a")]
+    assert next(r for r in rows if (r["article"], r["lang"]) == ("a", "si"))["exists"] is False

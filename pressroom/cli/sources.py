@@ -82,7 +82,8 @@ def run_extract(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def run_status(args: argparse.Namespace, ctx: Context) -> int:
-    from ..catalog.stats import catalog_slugs, catalog_stats
+    from ..catalog.stats import catalog_slugs
+    from ..catalog.stats_cache import cached_catalog_stats
     from ..errors import SourceError
 
     project = ctx.project
@@ -96,7 +97,7 @@ def run_status(args: argparse.Namespace, ctx: Context) -> int:
                 path=project.source_path(slug),
                 hint="run `workflow.py status` without ARTICLE to list every article",
             )
-    stats = [catalog_stats(project, language.code, slug) for slug in slugs for language in languages]
+    stats = cached_catalog_stats(project, [(language.code, slug) for slug in slugs for language in languages])
     if args.json:
         payload = {"format": 1, "catalogs": [item.as_json() for item in stats]}
         ctx.out.print(

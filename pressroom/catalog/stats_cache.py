@@ -1,0 +1,100 @@
+"""Catalog statistics kept between runs, so ``workflow.py status`` does not re-parse every catalog.
+
+Input: the ``(lang, slug)`` pairs asked for; output: their :class:`~.stats.CatalogStats`,
+from ``.cache/pressroom/catalog-stats.json`` (beside extract's state) when the bytes of
+the file counted (the catalog, or the template when there is no catalog yet) hash as
+when the entry was made, else from :func:`~.stats.catalog_stats`, which is then
+remembered. The cache wraps whatever ``catalog_stats`` returns: its fields are stored by
+name, and a change to the counting code (the source of ``stats`` and ``conventions``)
+drops every entry. A missing, unreadable or foreign cache file is simply rebuilt.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ..fsio import atomic_write
+from ..project import Project
+from . import conventions, stats
+from .stats import CatalogStats
+
+CACHE_PATH = Path(".cache") / "pressroom" / "catalog-stats.json"
+"""Statistics cache, relative to the project root."""
+_FORMAT = 1
+
+
+def _code_fingerprint() -> str:
+    """Hash of the counting code: new code, new counts."""
+    digest = hashlib.blake2b(str(_FORMAT).encode(), digest_size=16)
+    for module in (stats, conventions):
+        if module.__file__ is not None:
+            digest.update(Path(module.__file__).read_bytes())
+    digest.update(repr([f.name for f in dataclasses.fields(CatalogStats)]).encode())
+    return digest.hexdigest()
+
+
+def _counted_file(project: Project, lang: str, slug: str) -> tuple[Path, bytes | None]:
+    """The file ``catalog_stats`` counts for this pair, and its bytes (None: missing)."""
+    for path in (project.po_path(lang, slug), project.pot_path(slug)):
+        try:
+            return path, path.read_bytes()
+        except FileNotFoundError:
+            continue
+    return project.po_path(lang, slug), None
+
+
+def _to_json(item: CatalogStats) -> dict[str, Any]:
+    return {f.name: _plain(getattr(item, f.name)) for f in dataclasses.fields(item)}
+
+
+def _plain(value: Any) -> Any:
+    return value.as_posix() if isinstance(value, Path) else value
+
+
+def _from_json(fields: dict[str, Any]) -> CatalogStats:
+    return CatalogStats(**{**fields, "path": Path(fields["path"])})
+
+
+def cached_catalog_stats(project: Project, pairs: Iterable[tuple[str, str]]) -> list[CatalogStats]:
+    """``catalog_stats`` for every ``(lang, slug)``, parsing only catalogs whose bytes changed.
+
+    The cache is rewritten only when an entry was added or refreshed; entries of pairs
+    not asked for stay, so ``status ARTICLE`` does not forget the others.
+    """
+    cache_path = project.root / CACHE_PATH
+    fingerprint = _code_fingerprint()
+    known: dict[str, Any] = {}
+    try:
+        payload = json.loads(cache_path.read_text("utf-8"))
+        if isinstance(payload, dict) and payload.get("fingerprint") == fingerprint:
+            known = payload.get("catalogs", {})
+    except (OSError, ValueError):
+        pass
+    results: list[CatalogStats] = []
+    changed = False
+    for lang, slug in pairs:
+        path, data = _counted_file(project, lang, slug)
+        key = f"{lang}/{slug}"
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest() if data is not None else None
+        counted = f"{project.relative(path)}:{digest}"
+        remembered = known.get(key)
+        item: CatalogStats | None = None
+        if isinstance(remembered, dict) and remembered.get("file") == counted:
+            try:
+                item = _from_json(remembered["stats"])
+            except (KeyError, TypeError):
+                item = None
+        if item is None:
+            item = stats.catalog_stats(project, lang, slug)  # looked up now: tests replace it
+            known[key] = {"file": counted, "stats": _to_json(item)}
+            changed = True
+        results.append(item)
+    if changed:
+        text = json.dumps({"format": _FORMAT, "fingerprint": fingerprint, "catalogs": known}, sort_keys=True)
+        atomic_write(cache_path, text)
+    return results
