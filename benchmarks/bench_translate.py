@@ -1,34 +1,39 @@
-"""Drafting throughput: ``workflow.py translate`` vs argostranslate vs raw CTranslate2.
+"""Drafting throughput, like with like: argostranslate vs raw CTranslate2 vs ``workflow.py translate``.
 
 With a package of the real Argos en->ur architecture and random weights
-(``benchmarks/argos_bench_model.py``, built into ``benchmarks/out/translate/``), the
-same deterministic news segments (208; ``--quick``: 48) are translated, at the same
-beam size, three ways in one run:
+(``benchmarks/argos_bench_model.py``, built into ``benchmarks/out/translate/``) the
+same deterministic news segments are translated at beam 4 and **the same decoding
+cap** three ways, each measurement in a fresh child process (model loading untimed):
 
-(a) ``workflow.py translate`` in-process on a project holding one catalog of those
-    segments (the whole command: catalog I/O, sentence splitting, batching, saving
-    every batch, provenance); the draft cache is off so every sentence is decoded;
-(b) ``argostranslate.translate.translate()`` called once per segment, after one
-    untimed warm-up call that loads the model;
-(c) one raw ``Translator.translate_batch`` over all the tokenised segments (model
-    loading and tokenising not timed) with the same options, the floor any wrapper
-    can reach. (a) and (c) alternate twice and the best of each counts; (a) also
-    reports the time spent inside its own ``translate_batch`` calls.
+- ``argos``: ``argostranslate.translate.translate()`` once per segment, as a user
+  calls it; its ``translate_batch`` is given ``max_decoding_length=cap`` (256 is what
+  it uses anyway: CTranslate2's default);
+- ``raw``: one ``Translator.translate_batch`` over all the tokenised segments,
+  ``batch_type="tokens"``; with glibc's defaults (``raw``), with ``mallopt`` at start
+  (``raw+mallopt``, what pressroom does) and with ``MALLOC_MMAP_MAX_=0
+  MALLOC_TRIM_THRESHOLD_=1073741824`` in the environment (``raw+env``); the fastest
+  of those is "best raw";
+- ``ours``: ``workflow.py translate`` in-process on a project holding one catalog of
+  the segments (catalog I/O, sentence splitting, batching, saving every batch,
+  provenance; draft cache off), its cap pinned to the same value.
 
-The model never emits end of sentence, so every hypothesis decodes to the length
-cap. argostranslate's cap is CTranslate2's default, 256 tokens (its
-``length_penalty=0.2`` makes losing beams run that far with real models too); ours is
-``max_length_factor`` (2.0) x source tokens + 16, about 76 here, which is where most
-of the speed-up comes from. ``--quick`` also runs ours with the 256 cap, to show what
-batching alone gives.
+The model never emits end of sentence, so every hypothesis decodes to the cap: the
+work is the same on every side, and the cap alone sets its size. Two caps: 76 tokens
+(what ``max_length_factor`` 2.0 gives these segments) over 48 segments, and 256 over
+8 (a 256-token beam search is about 3x the work per segment; fewer segments keep the
+run to minutes on a shared machine). ``--quick``: 24 and 4 segments, one repetition.
+Raw and ours alternate ``REPEATS`` times and the median counts; the load average is
+printed with the results.
 """
 
 from __future__ import annotations
 
-import math
+import json
 import os
 import random
 import shutil
+import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -39,7 +44,12 @@ import polib
 from benchmarks.argos_bench_model import CLAUSES, NAME, SUBJECTS, TAILS, VERBS, build_bench_package
 
 OUT = Path(__file__).resolve().parent / "out" / "translate"
+MODELS = OUT / "models"
 BEAM = 4
+SHORT_CAP = 76
+LONG_CAP = 256
+REPEATS = 3
+ENV_MALLOC = {"MALLOC_MMAP_MAX_": "0", "MALLOC_TRIM_THRESHOLD_": str(1 << 30)}
 
 
 def news_segments(count: int, *, seed: int = 11) -> list[str]:
@@ -53,31 +63,80 @@ def news_segments(count: int, *, seed: int = 11) -> list[str]:
     return list(seen)
 
 
-def _make_project(root: Path, models_dir: Path, segments: list[str], *, factor: float = 2.0) -> Path:
-    from pressroom.catalog import write_catalog
+# --------------------------------------------------------------------------- children
 
+
+def _child_raw(segments: list[str], cap: int, *, mallopt: bool) -> float:
+    if mallopt:
+        from pressroom.draft.allocator import keep_freed_memory
+
+        keep_freed_memory()
+    import ctranslate2
+    import sentencepiece
+
+    package = MODELS / NAME
+    translator = ctranslate2.Translator(str(package / "model"), device="cpu", compute_type="auto")
+    processor = sentencepiece.SentencePieceProcessor(model_file=str(package / "sentencepiece.model"))
+    tokens = [processor.encode(s, out_type=str) for s in segments]
+    started = time.perf_counter()
+    translator.translate_batch(
+        tokens, beam_size=BEAM, max_batch_size=1024, batch_type="tokens", max_decoding_length=cap
+    )
+    return time.perf_counter() - started
+
+
+def _child_argos(segments: list[str], cap: int) -> float:
+    os.environ.update(
+        {
+            "ARGOS_PACKAGES_DIR": str(MODELS),
+            "XDG_DATA_HOME": str(OUT / "argos" / "data"),
+            "XDG_CACHE_HOME": str(OUT / "argos" / "cache"),
+            "XDG_CONFIG_HOME": str(OUT / "argos" / "config"),
+            "ARGOS_DEVICE_TYPE": "cpu",
+            "ARGOS_BEAM_SIZE": str(BEAM),
+        }
+    )
+    import ctranslate2
+
+    class CappedTranslator(ctranslate2.Translator):  # type: ignore[misc]
+        def translate_batch(self, *args: Any, **kwargs: Any) -> Any:
+            kwargs.setdefault("max_decoding_length", cap)
+            return super().translate_batch(*args, **kwargs)
+
+    ctranslate2.Translator = CappedTranslator  # argostranslate calls ctranslate2.Translator(...)
+    import argostranslate.translate
+
+    argostranslate.translate.translate("Officials said.", "en", "ur")  # loads the model
+    started = time.perf_counter()
+    for segment in segments:
+        argostranslate.translate.translate(segment, "en", "ur")
+    return time.perf_counter() - started
+
+
+def _child_ours(segments: list[str], cap: int) -> dict[str, float]:
+    import pressroom.draft
+    import pressroom.draft.decoder
+    from pressroom.catalog import read_catalog, write_catalog
+    from pressroom.cli import main
+
+    root = OUT / f"project-{os.getpid()}"
     if root.exists():
         shutil.rmtree(root)
     (root / "source").mkdir(parents=True)
+    # The factor is high so the pinned MAX_DECODING_LENGTH is the cap of every batch.
     (root / "workflow.toml").write_text(
         '[project]\ntargets = ["ur"]\n'
-        f'[translate]\nmodels_dir = "{models_dir}"\nbeam_size = {BEAM}\ncache = false\n'
-        f"max_length_factor = {factor}\n",
+        f'[translate]\nmodels_dir = "{MODELS}"\nbeam_size = {BEAM}\ncache = false\n'
+        "max_length_factor = 100.0\n",
         "utf-8",
     )
     po = polib.POFile()
     po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "ur"}
     for segment in segments:
         po.append(polib.POEntry(msgid=segment, msgstr=""))
-    write_catalog(root / "translations" / "ur" / "bench.po", po)
-    return root
-
-
-def _time_workflow(root: Path, count: int) -> tuple[float, float]:
-    """Wall seconds of ``workflow.py translate``, and of its ``translate_batch`` calls."""
-    import pressroom.draft
-    from pressroom.catalog import read_catalog
-    from pressroom.cli import main
+    catalog = root / "translations" / "ur" / "bench.po"
+    write_catalog(catalog, po)
+    pressroom.draft.decoder.MAX_DECODING_LENGTH = cap
 
     reports: list[pressroom.draft.DraftReport] = []
     original = pressroom.draft.draft_missing
@@ -93,79 +152,104 @@ def _time_workflow(root: Path, count: int) -> tuple[float, float]:
         elapsed = time.perf_counter() - started
     finally:
         pressroom.draft.draft_missing = original
-    drafted = sum(1 for e in read_catalog(root / "translations" / "ur" / "bench.po") if e.msgstr)
-    if code != 0 or drafted != count:
-        raise SystemExit(f"workflow.py translate failed: exit {code}, {drafted}/{count} drafted")
-    return elapsed, reports[0].decode_seconds
+    drafted = sum(1 for e in read_catalog(catalog) if e.msgstr)
+    shutil.rmtree(root)
+    if code != 0 or drafted != len(segments):
+        raise SystemExit(f"workflow.py translate failed: exit {code}, {drafted}/{len(segments)} drafted")
+    return {"seconds": elapsed, "decode": reports[0].decode_seconds, "batches": reports[0].batches}
 
 
-def _time_raw(package: Path, segments: list[str]) -> float:
-    import ctranslate2
-    import sentencepiece
+def child(argv: list[str]) -> None:
+    """``python -m benchmarks.bench_translate KIND CAP COUNT``: time one path, print JSON."""
+    kind, cap, count = argv[0], int(argv[1]), int(argv[2])
+    segments = news_segments(count)
+    if kind == "argos":
+        result: dict[str, float] = {"seconds": _child_argos(segments, cap)}
+    elif kind in ("raw", "raw+env"):
+        result = {"seconds": _child_raw(segments, cap, mallopt=False)}
+    elif kind == "raw+mallopt":
+        result = {"seconds": _child_raw(segments, cap, mallopt=True)}
+    elif kind == "ours":
+        result = _child_ours(segments, cap)
+    else:
+        raise SystemExit(f"unknown kind {kind}")
+    print(json.dumps(result))
 
-    translator = ctranslate2.Translator(str(package / "model"), device="cpu", compute_type="auto")
-    processor = sentencepiece.SentencePieceProcessor(model_file=str(package / "sentencepiece.model"))
-    tokens = [processor.encode(s, out_type=str) for s in segments]
-    cap = min(256, math.ceil(2.0 * max(len(t) for t in tokens)) + 16)
-    started = time.perf_counter()
-    translator.translate_batch(
-        tokens, beam_size=BEAM, max_batch_size=1024, batch_type="tokens", max_decoding_length=cap
+
+# --------------------------------------------------------------------------- parent
+
+
+def measure(kind: str, cap: int, count: int) -> dict[str, float]:
+    """Run one timed path in a fresh interpreter; its JSON result."""
+    env = dict(os.environ)
+    if kind == "raw+env":
+        env.update(ENV_MALLOC)
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_translate", kind, str(cap), str(count)],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    return time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark child {kind} failed:\n{done.stderr[-2000:]}")
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
-def _time_argos(models_dir: Path, segments: list[str]) -> float:
-    os.environ.update(
-        {
-            "ARGOS_PACKAGES_DIR": str(models_dir),
-            "XDG_DATA_HOME": str(OUT / "argos" / "data"),
-            "XDG_CACHE_HOME": str(OUT / "argos" / "cache"),
-            "XDG_CONFIG_HOME": str(OUT / "argos" / "config"),
-            "ARGOS_DEVICE_TYPE": "cpu",
-            "ARGOS_BEAM_SIZE": str(BEAM),
-        }
+def _line(label: str, seconds: float, count: int) -> None:
+    print(f"  {label:<26} {seconds:8.1f}s  {count / seconds:6.2f} segments/s", flush=True)
+
+
+def compare(cap: int, count: int, repeats: int) -> dict[str, float]:
+    """All paths at one cap; the ratios (ours vs argos, ours vs best raw)."""
+    print(f"cap {cap} tokens, {count} segments, beam {BEAM}, load {os.getloadavg()[0]:.1f}", flush=True)
+    times: dict[str, list[float]] = {"raw": [], "raw+mallopt": [], "raw+env": [], "ours": []}
+    decode: list[float] = []
+    for _ in range(repeats):  # alternate, so load drifts hit every path alike
+        for kind in times:
+            result = measure(kind, cap, count)
+            times[kind].append(result["seconds"])
+            if kind == "ours":
+                decode.append(result["decode"])
+    argos = measure("argos", cap, count)["seconds"]
+    median = {kind: statistics.median(values) for kind, values in times.items()}
+    _line("argostranslate per segment", argos, count)
+    for kind in ("raw", "raw+mallopt", "raw+env"):
+        _line(f"{kind} translate_batch", median[kind], count)
+    _line("workflow.py translate", median["ours"], count)
+    inside = statistics.median(decode)
+    overhead = 100 * (median["ours"] / inside - 1)
+    print(f"  {'  of which translate_batch':<26} {inside:8.1f}s  (own overhead {overhead:.1f}%)")
+    best = min(median["raw+mallopt"], median["raw+env"])
+    ratios = {
+        "vs_argos": argos / median["ours"],
+        "vs_best_raw": median["ours"] / best - 1,
+        "mallopt_gain": median["raw"] / median["raw+mallopt"],
+    }
+    print(
+        f"  ours vs argostranslate {ratios['vs_argos']:.2f}x (aim >= 3x); ours vs best raw "
+        f"{100 * ratios['vs_best_raw']:+.1f}% (aim <= +10%); mallopt vs glibc defaults "
+        f"{ratios['mallopt_gain']:.2f}x; load {os.getloadavg()[0]:.1f}",
+        flush=True,
     )
-    import argostranslate.translate
-
-    argostranslate.translate.translate("Officials said.", "en", "ur")  # loads the model
-    started = time.perf_counter()
-    for segment in segments:
-        argostranslate.translate.translate(segment, "en", "ur")
-    return time.perf_counter() - started
+    return ratios
 
 
 def run(quick: bool = False) -> None:
-    count = 48 if quick else 208
-    models_dir = OUT / "models"
     started = time.perf_counter()
-    package = build_bench_package(models_dir)
+    build_bench_package(MODELS)
     print(
         f"package {NAME} (6+6 layers, d 512, 50k vocab, int8, random weights) "
         f"ready in {time.perf_counter() - started:.1f}s",
         flush=True,
     )
-    segments = news_segments(count)
-    words = sum(len(s.split()) for s in segments) / count
-    print(f"{count} segments, {words:.1f} words each on average, beam {BEAM}", flush=True)
+    repeats = 1 if quick else REPEATS
+    compare(SHORT_CAP, 24 if quick else 48, repeats)
+    compare(LONG_CAP, 4 if quick else 8, repeats)
 
-    # Wrapper and raw decoding alternate twice; the best of each counts, which takes
-    # most of the noise of a shared machine out of the overhead figure.
-    ours, decoding, raw = float("inf"), 0.0, float("inf")
-    for _ in range(2):
-        root = _make_project(OUT / "project", models_dir, segments)
-        elapsed, inside = _time_workflow(root, count)
-        if elapsed < ours:
-            ours, decoding = elapsed, inside
-        raw = min(raw, _time_raw(package, segments))
-    print(f"workflow.py translate        {ours:8.1f}s  {count / ours:7.2f} segments/s", flush=True)
-    print(f"  of which translate_batch   {decoding:8.1f}s  (own overhead {100 * (ours / decoding - 1):.1f}%)")
-    print(f"raw translate_batch (1 call) {raw:8.1f}s  {count / raw:7.2f} segments/s", flush=True)
-    if quick:
-        root = _make_project(OUT / "project", models_dir, segments, factor=100.0)
-        capped, _ = _time_workflow(root, count)
-        print(f"workflow.py translate, cap 256 {capped:7.1f}s  {count / capped:7.2f} segments/s", flush=True)
-    argos = _time_argos(models_dir, segments)
-    print(f"argostranslate, per segment  {argos:8.1f}s  {count / argos:7.2f} segments/s", flush=True)
-    print(f"workflow.py translate vs argostranslate: {argos / ours:.1f}x faster (aim: >= 10x)")
-    print(f"workflow.py translate vs raw CTranslate2: {100 * (ours / raw - 1):+.1f}% (aim: <= +10%)")
-    sys.stdout.flush()
+
+if __name__ == "__main__":
+    child(sys.argv[1:])
