@@ -423,3 +423,40 @@ def test_settle_reviewed_edge_cases() -> None:
     assert not settle_reviewed(plain)  # not our markers: a translator's words
     memory = polib.POEntry(msgid="a", msgstr="b", tcomment="note\nmemory-match: x")
     assert settle_reviewed(memory) and memory.tcomment == "note\nreviewed: from a memory match (x)"
+
+
+def test_articles_are_written_chunk_by_chunk(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    extract_module = sys.modules["pressroom.catalog.extract"]  # the package re-exports the function
+    monkeypatch.setattr(extract_module, "CHUNK_ARTICLES", 2)
+    for slug in "bcde":
+        write_article(project.root, slug, [P1, P4])
+    runs: list[int] = []
+    original = extract_module.format_catalogs
+
+    def counting(catalogs: list[polib.POFile]) -> list[str]:
+        runs.append(len(catalogs))
+        return original(catalogs)
+
+    monkeypatch.setattr(extract_module, "format_catalogs", counting)
+    report = extract(project)
+    assert runs == [8, 8, 4]  # 2 + 2 + 1 articles, a template and three languages each
+    assert report.written == 20 and report.skipped == 0
+    check_all(project.root)
+    # A broken catalog in the last chunk: the chunks before it are written and remembered.
+    for slug in "abe":  # chunks of changed articles: [a, b], [e]
+        write_article(project.root, slug, [P3, P2])
+    broken = project.po_path("fa", "e")
+    broken.write_text(broken.read_text("utf-8") + 'msgid "unterminated\n', "utf-8")
+    with pytest.raises(CatalogError):
+        extract(project)
+
+    def msgids(slug: str) -> set[str]:
+        return {e.msgid for e in read_catalog(project.po_path("ur", slug)) if not e.obsolete}
+
+    assert P2 in msgids("b") and P2 not in msgids("e")
+    broken.write_text(broken.read_text("utf-8").replace('msgid "unterminated\n', ""), "utf-8")
+    again = extract(project)
+    assert {change.slug for change in again.changes} == {"e"} and again.skipped == 4
+    assert P2 in msgids("e")

@@ -173,9 +173,10 @@ class _State:
         )
 
     def save(self, updates: dict[str, Any]) -> None:
-        articles = {**self.known, **updates}
+        """Remember ``updates`` with what is known (a run saves after every chunk)."""
+        self.known.update(updates)
         payload = json.dumps(
-            {"format": _STATE_FORMAT, "fingerprint": self.fingerprint, "articles": articles},
+            {"format": _STATE_FORMAT, "fingerprint": self.fingerprint, "articles": self.known},
             sort_keys=True,
             indent=0,
         )
@@ -347,6 +348,10 @@ def _obsolete_left(pending: Sequence[_Pending]) -> dict[str, int]:
     return counts
 
 
+CHUNK_ARTICLES = 100
+"""Articles merged, formatted (one msgcat run) and written together: memory stays flat in the archive size."""
+
+
 def extract(
     project: Project,
     slugs: Sequence[str] | None = None,
@@ -359,19 +364,31 @@ def extract(
 
     Articles whose source and catalogs have the same content hashes as at the last run
     (state in ``.cache/pressroom/extract-state.json``) are skipped without parsing;
-    ``force`` ignores that state. Every catalog of an article is read (and any broken
-    one reported) before any of them is written. ``prune`` drops obsolete entries.
+    ``force`` ignores that state. Articles go in chunks of ``CHUNK_ARTICLES``: every
+    catalog of a chunk is read (and any broken one reported) before any of them is
+    written, and the chunk is written and remembered before the next is read, so a
+    large archive is never held in memory whole; a broken catalog stops the run with
+    the chunks before it written. ``prune`` drops obsolete entries.
     The run holds the content root's lock (``fsio.folder_lock``, taken by every writer
     of catalogs), and when a catalog was saved by someone else between our read and our
     write, it reads and merges again.
     """
+    done: list[CatalogChange] = []
+    finished: set[str] = set()
     with folder_lock(project.root):
         for attempt in range(3):
             try:
-                return _extract_once(project, slugs, prune=prune, glossary=glossary, force=force)
+                skipped = _extract_once(
+                    project, slugs, prune=prune, glossary=glossary, force=force, done=done
+                )
             except ChangedOnDiskError:
                 if attempt == 2:
                     raise
+                # Chunks written before the change are remembered: the next attempt skips them.
+                finished.update(change.slug for change in done)
+                force = False
+                continue
+            return ExtractReport(changes=tuple(done), skipped=skipped - len(finished))
     raise AssertionError("unreachable")
 
 
@@ -382,16 +399,36 @@ def _extract_once(
     prune: bool,
     glossary: Glossary | None,
     force: bool,
-) -> ExtractReport:
+    done: list[CatalogChange],
+) -> int:
+    """One pass over the articles, chunk by chunk; appends to ``done``, returns the articles skipped."""
     languages = project.target_languages()
     chosen = _select_slugs(project, slugs)
     state = _State.load(project.root / STATE_PATH, _fingerprint(project, languages, glossary), force=force)
     stamp = functools.cache(now_stamp)  # one date for every catalog of the run, taken when first needed
 
+    skipped = 0
     pending: list[_Pending] = []
     read_digests: dict[Path, str | None] = {}
-    skipped = 0
     touched: list[str] = []
+
+    def flush() -> None:
+        texts = format_catalogs([item.po for item in pending])
+        written = write_all_if_unchanged(
+            [(item.path, text) for item, text in zip(pending, texts, strict=True)], read_digests
+        )
+        done.extend(_report(pending, written, 0).changes)
+        obsolete = _obsolete_left(pending)
+        state.save(
+            {
+                slug: {"hashes": _file_hashes(project, languages, slug), "obsolete": obsolete.get(slug, 0)}
+                for slug in touched
+            }
+        )
+        pending.clear()
+        read_digests.clear()
+        touched.clear()
+
     for slug in chosen:
         hashes = _file_hashes(project, languages, slug)
         if state.unchanged(slug, hashes, prune=prune):
@@ -404,17 +441,8 @@ def _extract_once(
             read_digests[project.po_path(language.code, slug)] = hashes[language.code]
         pending += _article_catalogs(project, slug, languages, glossary, prune=prune, stamp=stamp)
         touched.append(slug)
-
-    texts = format_catalogs([item.po for item in pending])
-    written = write_all_if_unchanged(
-        [(item.path, text) for item, text in zip(pending, texts, strict=True)], read_digests
-    )
-    report = _report(pending, written, skipped)
-    obsolete = _obsolete_left(pending)
-    state.save(
-        {
-            slug: {"hashes": _file_hashes(project, languages, slug), "obsolete": obsolete.get(slug, 0)}
-            for slug in touched
-        }
-    )
-    return report
+        if len(touched) >= CHUNK_ARTICLES:
+            flush()
+    if touched or not done:
+        flush()
+    return skipped
