@@ -13,10 +13,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import polib
 
@@ -101,6 +103,93 @@ def _pages(path: Path) -> int:
     return int(next(line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")))
 
 
+def _page_inputs(project: Project, slug: str, lang: str) -> tuple[str, Path]:
+    """The HTML text and path the pipeline hands to ``pdf.write_pdf`` for one article PDF."""
+    import pressroom.rendering.worker as worker
+
+    seen: list[tuple[str, Path]] = []
+    original = worker.write_pdf
+
+    def record(text: str, *, html_path: Path, **kwargs: Any) -> bool:
+        seen.append((text, html_path))
+        return original(text, html_path=html_path, **kwargs)
+
+    worker.write_pdf = record  # type: ignore[assignment]
+    try:
+        render(
+            project,
+            [lang],
+            [slug],
+            formats=("pdf",),
+            bilingual=False,
+            force=True,
+            jobs=1,
+            include_drafts=True,
+        )
+    finally:
+        worker.write_pdf = original
+    return seen[0]
+
+
+KINDS = ("plain", "plain+ua", "ours-none", "ours-words", "ours")
+
+
+def _page_pdf(kind: str, text: str, html_path: Path, roots: tuple[Path, ...]) -> bytes:
+    """One PDF of the page, the ``kind`` way (see ``versus_weasyprint``)."""
+    from weasyprint import HTML
+
+    from pressroom.rendering import pdf_bytes
+
+    if kind.startswith("plain"):
+        options = {"pdf_variant": "pdf/ua-1"} if kind == "plain+ua" else {}
+        data = HTML(string=text, base_url=html_path.as_uri()).write_pdf(**options)
+        assert isinstance(data, bytes)
+        return data
+    if kind == "ours":
+        return pdf_bytes(text, html_path=html_path, allowed_roots=roots)
+    mode = kind.removeprefix("ours-")
+    return pdf_bytes(text, html_path=html_path, allowed_roots=roots, variant="", searchable_text=mode)
+
+
+def versus_weasyprint(project: Project, slug: str, *, repeats: int) -> dict[str, float]:
+    """Per page, per language: plain WeasyPrint vs ours on the same page HTML and CSS.
+
+    ``plain``: ``weasyprint.HTML(string=..., base_url=...).write_pdf()`` as anyone would
+    call it; ``plain+ua``: the same with ``pdf_variant="pdf/ua-1"``; ``ours-none``,
+    ``ours-words``: ``pdf.pdf_bytes`` without and with the searchable-text spans (no
+    variant); ``ours``: what the pipeline does (spans and PDF/UA). The five alternate
+    ``repeats`` times; medians of CPU seconds. Returns ours / plain+ua per language.
+    """
+    ratios = {}
+    # CPU seconds of this process: WeasyPrint lays out in one thread, and on a loaded
+    # machine wall time is mostly waiting for a core.
+    print(f"CPU s per page (median of {repeats}, alternating); load {os.getloadavg()[0]:.1f}")
+    print(
+        f"{'lang':5} {'pages':>5} {'plain':>7} {'plain+ua':>8} {'ours-none':>9} {'ours-words':>10} "
+        f"{'ours':>7}  ours/plain+ua  spans cost"
+    )
+    for lang in ("en", *LANGS):
+        text, html_path = _page_inputs(project, slug, lang)
+        pages = _pages(project.build_dir / lang / f"{slug}.pdf")
+        roots = (project.root, project.build_dir)
+        times: dict[str, list[float]] = {name: [] for name in KINDS}
+        for _ in range(repeats):
+            for name in KINDS:
+                start = time.process_time()
+                _page_pdf(name, text, html_path, roots)
+                times[name].append((time.process_time() - start) / pages)
+        median = {name: statistics.median(values) for name, values in times.items()}
+        ratios[lang] = median["ours"] / median["plain+ua"]
+        print(
+            f"{lang:5} {pages:5d} "
+            + " ".join(f"{median[n]:>{w}.3f}" for n, w in zip(KINDS, (7, 8, 9, 10, 7), strict=True))
+            + f"  {ratios[lang]:13.2f}x  {median['ours-words'] / median['ours-none']:.2f}x",
+            flush=True,
+        )
+    print(f"aim: ours within 1.15x of plain WeasyPrint per page; load {os.getloadavg()[0]:.1f}")
+    return ratios
+
+
 def run(*, quick: bool = False) -> None:
     paragraphs = 12 if quick else 60
     with tempfile.TemporaryDirectory() as tmp:
@@ -132,14 +221,28 @@ def run(*, quick: bool = False) -> None:
             pages = _pages(out / lang / f"{slug}.pdf")
             print(f"{lang:5} {pages:5d} {elapsed:7.2f} {elapsed / pages:7.3f}")
 
-        for jobs in (1, os.cpu_count() or 1):
-            start = time.perf_counter()
-            report = render(
-                project, formats=("html", "pdf"), bilingual=True, force=True, jobs=jobs, include_drafts=True
-            )
-            elapsed = time.perf_counter() - start
-            pages = sum(1 for p in report.written if p.suffix in (".pdf", ".html"))
-            print(f"all languages, HTML+PDF+bilingual, jobs={jobs}: {elapsed:.2f} s for {pages} files")
+        versus_weasyprint(project, slug, repeats=1 if quick else 3)
+
+        jobs_times: dict[int, list[float]] = {1: [], 2: []}
+        for _ in range(1 if quick else 2):  # alternate: the load drifts
+            for jobs in jobs_times:
+                start = time.perf_counter()
+                report = render(
+                    project,
+                    formats=("html", "pdf"),
+                    bilingual=True,
+                    force=True,
+                    jobs=jobs,
+                    include_drafts=True,
+                )
+                jobs_times[jobs].append(time.perf_counter() - start)
+        files = sum(1 for p in report.written if p.suffix in (".pdf", ".html"))
+        one, two = (min(jobs_times[j]) for j in (1, 2))
+        print(
+            f"all languages, HTML+PDF+bilingual, {files} files: jobs=1 {one:.2f} s, jobs=2 {two:.2f} s, "
+            f"{one / two:.2f}x (aim >= 1.7x; {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f})"
+        )
+        _jobs_on_archive(Path(tmp) / "archive", quick=quick)
 
         start = time.perf_counter()
         report = render(project, formats=("html", "pdf"), bilingual=True, include_drafts=True)
@@ -176,3 +279,40 @@ def _searchable_shares(project: Project, slug: str, texts: dict[str, str]) -> No
         pdfs = {lang: project.build_dir / lang / f"{slug}.pdf" for lang in LANGS}
         shares = {lang: extracted_word_share(texts[lang], pdfs[lang]) for lang in LANGS}
         print(f"  searchable_text={mode:8}: " + ", ".join(f"{k} {v:.1%}" for k, v in shares.items()))
+
+
+def _jobs_on_archive(root: Path, *, quick: bool) -> None:
+    """``render --jobs 1`` vs ``--jobs 2``, PDFs of a synthetic archive, as child processes (best of 2)."""
+    import sys
+
+    from benchmarks.archive import generate_archive
+
+    count = 4 if quick else 12
+    generate_archive(root, n=count, seed=0)
+    workflow = [sys.executable, str(REPO / "workflow.py"), "--project", str(root), "-q"]
+    subprocess.run([*workflow, "extract"], check=True)
+    best: dict[int, float] = {}
+    for _ in range(1 if quick else 2):
+        for jobs in (1, 2):
+            start = time.perf_counter()
+            subprocess.run(
+                [
+                    *workflow,
+                    "render",
+                    "--lang",
+                    "en",
+                    "--format",
+                    "pdf",
+                    "--no-bilingual",
+                    "--force",
+                    "--jobs",
+                    str(jobs),
+                ],
+                check=True,
+            )
+            best[jobs] = min(best.get(jobs, float("inf")), time.perf_counter() - start)
+    print(
+        f"synthetic archive, {count} English PDFs: --jobs 1 {best[1]:.1f} s, --jobs 2 {best[2]:.1f} s, "
+        f"{best[1] / best[2]:.2f}x (aim >= 1.7x; load {os.getloadavg()[0]:.1f})",
+        flush=True,
+    )
