@@ -1,9 +1,15 @@
-"""Run the benchmarks: ``python -m benchmarks [NAME ...]``; no NAME runs them all."""
+"""Run the benchmarks: ``python -m benchmarks [NAME ...]``; no NAME runs them all.
+
+Each benchmark prints its own table; those whose ``run()`` returns ratios (a mapping
+of label to text) are summed up at the end, each with the load average (``os.getloadavg()``)
+at its start and end: on a shared machine a figure means little without it.
+"""
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from pathlib import Path
@@ -24,11 +30,24 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(args.names) - set(names))
     if unknown:
         parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(names)}")
+    summary: list[str] = []
     for name in args.names or names:
-        print(f"== benchmark {name}", flush=True)
+        before = _load()
+        print(f"== benchmark {name} (load average {before})", flush=True)
         module = importlib.import_module(f"benchmarks.bench_{name}")
-        module.run(quick=args.quick)
+        ratios = module.run(quick=args.quick)
+        after = _load()
+        print(f"== benchmark {name} done (load average {after})", flush=True)
+        for label, value in (ratios or {}).items():
+            summary.append(f"{name:<10} {label:<48} {value:<34} load {before} -> {after}")
+    if summary:
+        print(f"== ratios ({os.cpu_count()} CPUs; load averages over 1, 5, 15 minutes)")
+        print("\n".join(summary))
     return 0
+
+
+def _load() -> str:
+    return "/".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 if __name__ == "__main__":

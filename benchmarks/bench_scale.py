@@ -86,7 +86,7 @@ def measure(size: int, tmp: Path) -> dict[str, tuple[float, float, float]]:
     return row
 
 
-def run(quick: bool = False) -> None:
+def run(quick: bool = False) -> dict[str, str]:
     sizes = (100, 1000) if quick else (100, 1000, 5000)
     print(
         f"{os.cpu_count()} CPUs; each workflow.py command in a child process: wall seconds, "
@@ -95,10 +95,23 @@ def run(quick: bool = False) -> None:
     )
     head = f"{'articles':>8} " + " ".join(f"{name:>19}" for name in COLUMNS) + "  load"
     print(head, flush=True)
+    rows = {}
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         for size in sizes:
             load = os.getloadavg()[0]
-            row = measure(size, Path(tmp))
+            row = rows[size] = measure(size, Path(tmp))
             cells = " ".join(f"{w:>6.1f}s {c:>5.1f}c {m:>4.0f}M" for w, c, m in (row[n] for n in COLUMNS))
             print(f"{size:>8} {cells}  {load:.1f}-{os.getloadavg()[0]:.1f}", flush=True)
     print("aims at 5,000: extract no-op and status < 1 s; extract full's peak MB flat in the size")
+    big, small = rows[sizes[-1]], rows[sizes[0]]
+    noop, status = big["extract no-op"], big["status"]
+    return {
+        f"extract no-op at {sizes[-1]}": f"{noop[0]:.2f}s wall, {noop[1]:.2f}s CPU (< 1 s)",
+        f"status at {sizes[-1]}": f"{status[0]:.2f}s wall, {status[1]:.2f}s CPU (< 1 s)",
+        f"extract full peak memory, {sizes[-1]} vs {sizes[0]}": (
+            f"{big['extract full'][2] / small['extract full'][2]:.2f}x (flat: ~1x)"
+        ),
+        f"review CPU s per article, {sizes[-1]} vs {sizes[0]}": (
+            f"{big['review'][1] / sizes[-1] / (small['review'][1] / sizes[0]):.2f}x (linear: <= 1x)"
+        ),
+    }

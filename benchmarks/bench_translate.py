@@ -238,7 +238,7 @@ def compare(cap: int, count: int, repeats: int) -> dict[str, float]:
     return ratios
 
 
-def run(quick: bool = False) -> None:
+def run(quick: bool = False) -> dict[str, str]:
     started = time.perf_counter()
     build_bench_package(MODELS)
     print(
@@ -247,8 +247,15 @@ def run(quick: bool = False) -> None:
         flush=True,
     )
     repeats = 1 if quick else REPEATS
-    compare(SHORT_CAP, 24 if quick else 48, repeats)
-    compare(LONG_CAP, 4 if quick else 8, repeats)
+    summary = {}
+    for cap, count in ((SHORT_CAP, 24 if quick else 48), (LONG_CAP, 4 if quick else 8)):
+        ratios = compare(cap, count, repeats)
+        summary[f"cap {cap}: ours vs argostranslate"] = f"{ratios['vs_argos']:.2f}x (aim >= 3x)"
+        summary[f"cap {cap}: ours vs best raw translate_batch"] = (
+            f"{100 * ratios['vs_best_raw']:+.1f}% (aim <= +10%)"
+        )
+        summary[f"cap {cap}: raw, mallopt vs glibc defaults"] = f"{ratios['mallopt_gain']:.2f}x"
+    return summary
 
 
 if __name__ == "__main__":
