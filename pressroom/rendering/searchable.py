@@ -17,6 +17,7 @@ active. Output: the same content stream with marked-content operators added.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import re
 from collections.abc import Iterator
@@ -142,20 +143,28 @@ _Key = tuple[int, int]
 _WORD = re.compile(rb"\S+")
 
 
-def _line_clusters(textbox: Any, *, by_word: bool = False) -> list[tuple[int, _Key | None, str, bool]]:
-    """(glyph id, span key, span text, reversed) of each drawn glyph of the line, in drawing order.
+def _line_clusters(textbox: Any, *, by_word: bool = False) -> list[tuple[bytes, _Key | None, str, bool]]:
+    """(glyph id in 4 hex digits, span key, span text, reversed) of each drawn glyph, in drawing order.
 
     Spans are glyph clusters, or with ``by_word`` the words (non-space characters)
     of each Pango run; space glyphs then belong to no span (key ``None``). A word
     span of a right-to-left run has its text reversed (drawing order) and
-    ``reversed`` set.
+    ``reversed`` set. Only the line's own bytes of the layout's text are searched for
+    words (the layout holds the rest of the paragraph too), and a glyph's word is
+    found by bisection, so a long paragraph costs no more per line than a short one.
     """
     from weasyprint.text.ffi import ffi, pango
 
     utf8 = textbox.pango_layout.text.encode()
-    words = [(m.start(), m.end()) for m in _WORD.finditer(utf8)] if by_word else []
     line, _index = textbox.pango_layout.get_first_line()
-    glyphs: list[tuple[int, _Key | None, str, bool]] = []
+    starts_of_words: list[int] = []
+    words: list[tuple[int, int]] = []
+    if by_word:
+        line_start = int(line.start_index)
+        for match in _WORD.finditer(utf8, line_start, line_start + int(line.length)):
+            words.append((match.start(), match.end()))
+            starts_of_words.append(match.start())
+    glyphs: list[tuple[bytes, _Key | None, str, bool]] = []
     run = line.runs[0]
     run_number = 0
     while run != ffi.NULL:
@@ -166,35 +175,49 @@ def _line_clusters(textbox: Any, *, by_word: bool = False) -> list[tuple[int, _K
         count = string.num_glyphs
         offset, length = item.item.offset, item.item.length
         rtl = bool(item.item.analysis.level % 2)
-        starts = sorted({string.log_clusters[i] for i in range(count)})
+        clusters = [string.log_clusters[i] for i in range(count)]
+        starts = sorted(set(clusters))
         ends = {start: (starts[n + 1] if n + 1 < len(starts) else length) for n, start in enumerate(starts)}
+        infos = string.glyphs
         for i in range(count):
-            glyph = string.glyphs[i].glyph
+            glyph = infos[i].glyph
             if glyph == pango.PANGO_GLYPH_EMPTY:
                 continue
             if glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
                 raise _NoMatch
-            start = string.log_clusters[i]
+            start = clusters[i]
             if not by_word:
                 text = utf8[offset + start : offset + ends[start]].decode("utf-8", "replace")
-                glyphs.append((int(glyph), (run_number, start), text, False))
+                glyphs.append((b"%04x" % glyph, (run_number, start), text, False))
                 continue
-            word = next((w for w in words if w[0] <= offset + start < w[1]), None)
-            if word is None:
-                glyphs.append((int(glyph), None, "", False))
+            at = bisect.bisect_right(starts_of_words, offset + start) - 1
+            if at < 0 or offset + start >= words[at][1]:
+                glyphs.append((b"%04x" % glyph, None, "", False))
                 continue
+            word = words[at]
             # The part of the word inside this run, in logical order.
             low, high = max(word[0], offset), min(word[1], offset + length)
             text = utf8[low:high].decode("utf-8", "replace")
-            glyphs.append((int(glyph), (run_number, word[0]), text[::-1] if rtl else text, rtl))
+            glyphs.append((b"%04x" % glyph, (run_number, word[0]), text[::-1] if rtl else text, rtl))
     return glyphs
 
 
-def _mark_clusters(stream: Any, first: int, textbox: Any, *, by_word: bool = False) -> None:
-    """Rewrite the TJ operators appended since ``first``: one ActualText span per cluster or word."""
+def _span_start(text: str) -> bytes:
+    """``/Span <</ActualText (...)>> BDC`` for ``text``, as pydyf writes the string."""
     import pydyf
 
+    data: bytes = pydyf.String(text).data
+    return b"/Span <</ActualText " + data + b">> BDC"
+
+
+def _mark_clusters(stream: Any, first: int, textbox: Any, *, by_word: bool = False) -> None:
+    """Rewrite the TJ operators appended since ``first``: one ActualText span per cluster or word.
+
+    The glyphs of one span stay one hex string, so the stream grows by the marking
+    operators only.
+    """
     glyphs = _line_clusters(textbox, by_word=by_word)
+    total = len(glyphs)
     ops = stream.stream[first:]
     out: list[Any] = []
     position = 0
@@ -218,12 +241,16 @@ def _mark_clusters(stream: Any, first: int, textbox: Any, *, by_word: bool = Fal
                 pieces.append(number)
                 continue
             assert hexa is not None
+            held = 0  # start of the hex digits not yet in pieces
             for k in range(0, len(hexa), 4):
-                if position >= len(glyphs) or int(hexa[k : k + 4], 16) != glyphs[position][0]:
+                if position >= total or hexa[k : k + 4] != glyphs[position][0]:
                     raise _NoMatch
-                glyph_id, key, text, reverse = glyphs[position]
+                _glyph, key, text, reverse = glyphs[position]
                 position += 1
                 if key != current or (key is None and closing):
+                    if k > held:
+                        pieces.append(b"<" + hexa[held:k] + b">")
+                    held = k
                     flush(pieces)
                     out.extend(closing)
                     closing = []
@@ -231,13 +258,13 @@ def _mark_clusters(stream: Any, first: int, textbox: Any, *, by_word: bool = Fal
                         if reverse:
                             out.append(b"/ReversedChars BMC")
                             closing.append(b"EMC")
-                        span = pydyf.Dictionary({"ActualText": pydyf.String(text)})
-                        out.append(b"/Span " + span.data + b" BDC")
+                        out.append(_span_start(text))
                         closing.insert(0, b"EMC")
                     current = key
-                pieces.append(b"<%04x>" % glyph_id)
+            if len(hexa) > held:
+                pieces.append(b"<" + hexa[held:] + b">")
         flush(pieces)
-    if position != len(glyphs):
+    if position != total:
         raise _NoMatch
     out.extend(closing)
     stream.stream[first:] = out
