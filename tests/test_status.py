@@ -146,3 +146,17 @@ def test_status_reuses_cached_counts_until_a_catalog_changes(
     rows = json.loads(run_cli("--project", root, "status", "--json").out)["catalogs"]
     assert counted == [("si", "a")]
     assert next(r for r in rows if (r["article"], r["lang"]) == ("a", "si"))["exists"] is False
+
+
+def test_a_long_status_is_printed_as_plain_columns(
+    root: Path, run_cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pressroom.cli import sources
+
+    monkeypatch.setattr(sources, "STATUS_TABLE_ROWS", 2)
+    out = run_cli("--project", root, "status").out.splitlines()
+    assert out[0] == "Translation status"
+    assert out[1].split() == ["article", "lang", "done", "words", "drafted", "fuzzy", "todo", "obs.", "ready"]
+    rows = [line.split() for line in out[3:-1]]
+    assert len(rows) == 6 and rows[0][:5] == ["a", "ur", "2/5", "4/26", "80%"] and rows[1][0] == "fa"
+    assert rows[-1][-1] == "no" and any(row[-1] == "yes" for row in rows)

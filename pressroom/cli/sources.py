@@ -105,29 +105,7 @@ def run_status(args: argparse.Namespace, ctx: Context) -> int:
         )
         return EXIT_OK
 
-    from rich import box
-    from rich.markup import escape
-    from rich.table import Table
-
-    table = Table(
-        title="Translation status",
-        box=box.SIMPLE_HEAD,
-        caption=(
-            "done: translated/all entries; words: English words translated/all; drafted: entries "
-            "with a translation, reviewed or not; fuzzy: needs a "
-            "translator's look (machine draft, memory match, English changed, unreviewed); ready: "
-            "publishable"
-        ),
-    )
-    table.add_column("article", overflow="fold")
-    table.add_column("lang", no_wrap=True)
-    table.add_column("done", justify="right", no_wrap=True)
-    table.add_column("words", justify="right", no_wrap=True)
-    table.add_column("drafted", justify="right", no_wrap=True)
-    table.add_column("fuzzy", ratio=1, min_width=13)
-    table.add_column("todo", justify="right", no_wrap=True)
-    table.add_column("obs.", justify="right", no_wrap=True)
-    table.add_column("ready", no_wrap=True)
+    rows: list[tuple[str, ...]] = []
     previous = None
     for item in stats:
         reasons = [
@@ -141,17 +119,78 @@ def run_status(args: argparse.Namespace, ctx: Context) -> int:
             )
             if count
         ]
-        table.add_row(
-            escape(item.slug) if item.slug != previous else "",
-            item.lang,
-            f"{item.translated}/{item.entries}",
-            f"{item.translated_words}/{item.words}",
-            f"{item.drafted_percent:g}%",
-            ", ".join(reasons) or "0",
-            str(item.untranslated) if item.exists else f"{item.untranslated} (no po)",
-            str(item.obsolete),
-            "[green]yes[/]" if item.publishable else "no",
+        rows.append(
+            (
+                item.slug if item.slug != previous else "",
+                item.lang,
+                f"{item.translated}/{item.entries}",
+                f"{item.translated_words}/{item.words}",
+                f"{item.drafted_percent:g}%",
+                ", ".join(reasons) or "0",
+                str(item.untranslated) if item.exists else f"{item.untranslated} (no po)",
+                str(item.obsolete),
+                "yes" if item.publishable else "no",
+            )
         )
         previous = item.slug
+    if len(rows) > STATUS_TABLE_ROWS:
+        ctx.out.print(_plain_table(rows), markup=False, emoji=False, highlight=False, soft_wrap=True)
+        return EXIT_OK
+
+    from rich import box
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title="Translation status", box=box.SIMPLE_HEAD, caption=STATUS_CAPTION)
+    for name, right, _wrap in STATUS_COLUMNS:
+        if name == "article":
+            table.add_column(name, overflow="fold")
+        elif name == "fuzzy":
+            table.add_column(name, ratio=1, min_width=13)
+        else:
+            table.add_column(name, justify="right" if right else "left", no_wrap=True)
+    for row in rows:
+        ready = "[green]yes[/]" if row[-1] == "yes" else "no"
+        table.add_row(escape(row[0]), *row[1:-1], ready)
     ctx.out.print(table)
     return EXIT_OK
+
+
+STATUS_TABLE_ROWS = 200
+"""Past this many rows ``status`` prints plain aligned columns: rich lays out a table of
+thousands of rows in seconds, and nobody reads one in a terminal anyway."""
+STATUS_CAPTION = (
+    "done: translated/all entries; words: English words translated/all; drafted: entries "
+    "with a translation, reviewed or not; fuzzy: needs a "
+    "translator's look (machine draft, memory match, English changed, unreviewed); ready: "
+    "publishable"
+)
+STATUS_COLUMNS = (
+    ("article", False, True),
+    ("lang", False, False),
+    ("done", True, False),
+    ("words", True, False),
+    ("drafted", True, False),
+    ("fuzzy", False, True),
+    ("todo", True, False),
+    ("obs.", True, False),
+    ("ready", False, False),
+)
+"""Name, right-aligned, may wrap."""
+
+
+def _plain_table(rows: list[tuple[str, ...]]) -> str:
+    """The status table as plain text columns, for long listings."""
+    names = [name for name, _right, _wrap in STATUS_COLUMNS]
+    widths = [max(len(name), *(len(row[n]) for row in rows)) for n, name in enumerate(names)]
+
+    def line(cells: tuple[str, ...] | list[str]) -> str:
+        return "  ".join(
+            cell.rjust(width) if right else cell.ljust(width)
+            for cell, width, (_name, right, _wrap) in zip(cells, widths, STATUS_COLUMNS, strict=True)
+        ).rstrip()
+
+    out = ["Translation status", line(names), "  ".join("-" * width for width in widths)]
+    out.extend(line(row) for row in rows)
+    out.append(STATUS_CAPTION)
+    return "\n".join(out)
