@@ -216,10 +216,10 @@ def check_layout(project: Project) -> None:
         for entry in entries:
             if not entry.name.endswith(suffix) or entry.name.startswith("."):
                 continue
-            path = Path(entry.path)
             try:
                 mode = entry.stat().st_mode
             except OSError as exc:  # a dangling link or a symlink loop
+                path = Path(entry.path)
                 if not entry.is_symlink() or os.path.lexists(os.path.realpath(path)):
                     raise error(
                         f"cannot be read: {(exc.strerror or str(exc)).lower()}",
@@ -227,6 +227,9 @@ def check_layout(project: Project) -> None:
                         hint="fix or remove the link",
                     ) from exc
                 continue  # dangling: read as missing, like any absent file
+            if stat.S_ISREG(mode) and not entry.is_symlink():
+                continue  # the common case, decided without a Path: archives hold thousands
+            path = Path(entry.path)
             if entry.is_symlink() and not Path(os.path.realpath(path)).is_relative_to(root):
                 raise error(
                     "is a symbolic link out of the project",
