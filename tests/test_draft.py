@@ -347,3 +347,39 @@ def test_lost_markup_falls_back_to_runs_and_flags_the_draft(
         "separately, check word order" in entry.tcomment.splitlines()
     )
     msgfmt_check(path)
+
+
+def test_decoding_keeps_glibc_from_returning_memory_at_every_step() -> None:
+    """The allocator is set in a fresh process before a model loads (see draft/allocator.py)."""
+    code = (
+        "import ctypes, ctypes.util, sys\n"
+        "from pressroom.draft.allocator import keep_freed_memory\n"
+        "if ctypes.util.find_library('c') is None or not hasattr(ctypes.CDLL(ctypes.util.find_library('c')), "
+        "'mallopt'):\n"
+        "    print('no mallopt'); sys.exit(0)\n"
+        "assert keep_freed_memory() is True and keep_freed_memory() is True\n"
+        "import pressroom.draft.decoder as decoder\n"
+        "assert decoder.keep_freed_memory is keep_freed_memory\n"
+        "print('kept')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() in ("kept", "no mallopt")
+
+
+def test_the_decoder_sets_the_allocator_before_loading_a_model(
+    tmp_path: Path, installed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pressroom.draft.decoder as decoder
+
+    calls: list[str] = []
+
+    def keep() -> bool:
+        calls.append("allocator")
+        return True
+
+    monkeypatch.setattr(decoder, "keep_freed_memory", keep)
+    root = make_project(tmp_path / "p", targets=["ur"])
+    write_catalog_text(root, "ur", "one", STORY.split('msgid "Health')[0])
+    report = draft_missing(load_project(root))
+    assert report.decoded and calls == ["allocator"]
