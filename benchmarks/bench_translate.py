@@ -190,6 +190,7 @@ def child(argv: list[str]) -> None:
 def measure(kind: str, cap: int, count: int) -> dict[str, float]:
     """Run one timed path in a fresh interpreter; its JSON result."""
     env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: modules compiled once, not every run
     if kind == "raw+env":
         env.update(ENV_MALLOC)
     root = Path(__file__).resolve().parent.parent
