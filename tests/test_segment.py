@@ -179,6 +179,10 @@ def expected_text(segment: Segment, text: str) -> str:
         return text.strip()
     if segment.kind is SegmentKind.HEADING and "\n" not in segment.text:
         return " ".join(text.split("\n")).strip()
+    if segment.kind is SegmentKind.HTML_TEXT:
+        # Text inside raw HTML is HTML, not Markdown: a backslash before a line break is
+        # no hard break there, and every line break is a space.
+        return " ".join(line.strip(" \t") for line in text.strip().split("\n") if line.strip())
     # Soft line breaks reach translators (and come back) as spaces.
     lines = [line.lstrip(" \t") for line in text.strip().split("\n") if line.strip()]
     return join_soft_breaks("\n".join(lines))
@@ -370,3 +374,11 @@ def test_nesting_past_the_limit_is_refused_not_dropped(tmp_path: Path, body: str
             call()
         assert info.value.render().startswith(f"{path}:{body_line + line - 1}: ")
         assert "nested too deeply" in str(info.value)
+
+
+def test_a_line_break_in_raw_html_text_is_a_space_not_a_markdown_hard_break() -> None:
+    """Found by the random-translation property on spec example 159."""
+    markdown = '<div><a href="bar">*foo*</a></div>\n'
+    rebuilt = translate_body(markdown, lambda segment: "Zq \\\n1")
+    (segment,) = iter_body_segments(rebuilt)
+    assert segment.kind is SegmentKind.HTML_TEXT and segment.text == "Zq \\ 1"
