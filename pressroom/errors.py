@@ -85,3 +85,7 @@ class FontMissingError(WorkflowError):
 
 class RenderError(WorkflowError):
     """HTML or PDF rendering failed."""
+
+
+class ClusterError(WorkflowError):
+    """The distributed executor is missing, unreachable, or lost a task for good."""
