@@ -7,13 +7,17 @@ import json
 import math
 import re
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from ..errors import ModelMissingError
 from ..models import InstalledPackage, TranslateSettings, model_position_limit, source_special_tokens
 from .allocator import keep_freed_memory
 from .sentences import SentenceSplitter, Unit, cut_sentence
+
+if TYPE_CHECKING:
+    from .report import DraftReport
 
 CACHE_PATH = Path(".cache") / "pressroom" / "drafts.sqlite"
 """Draft cache, relative to the project root."""
@@ -26,19 +30,22 @@ _POSITION_ERROR = re.compile(r"No position encodings are defined for positions >
 class Decoder:
     """A package's CTranslate2 model and SentencePiece model, batched decoding."""
 
-    def __init__(self, package: InstalledPackage, settings: TranslateSettings, *, beam_size: int) -> None:
+    def __init__(
+        self, package: InstalledPackage, settings: TranslateSettings, *, beam_size: int, device: str = "cpu"
+    ) -> None:
         keep_freed_memory()  # before the model's first buffers: see allocator
         import ctranslate2
         import sentencepiece
 
         self.package = package
+        self.settings = settings
         self.beam_size = beam_size
         self.max_batch_tokens = settings.max_batch_tokens
         self.max_length_factor = settings.max_length_factor
         try:
             self.translator = ctranslate2.Translator(
                 str(package.model_dir),
-                device="cpu",
+                device=device,
                 compute_type=settings.compute_type,
                 inter_threads=settings.inter_threads,
                 intra_threads=settings.intra_threads,
@@ -144,6 +151,26 @@ class Decoder:
                 text = text.removeprefix(self.package.target_prefix).lstrip()
             outputs.append((text.strip(), cut))
         return outputs
+
+
+Batch = list[tuple[Unit, list[str]]]
+"""Sentences with their SentencePiece tokens, decoded by one ``translate_batch`` call."""
+Decoded = list[tuple[str, bool]] | Exception
+"""A batch's ``(text, cut short)`` pairs, or the ``RuntimeError``/``ValueError`` it raised."""
+
+
+class BatchDecoding(Protocol):
+    """Batches decoded somewhere else than here (a cluster): the seam of a remote executor."""
+
+    def decode(
+        self, decoder: Decoder, batches: Sequence[Batch], report: DraftReport
+    ) -> Iterator[tuple[Batch, Decoded]]:
+        """Each batch with what :meth:`Decoder.translate` gives for it, in any order.
+
+        Adds the decoding time to ``report.decode_seconds`` and the per-worker load to
+        ``report.workers``. Stopping the iteration abandons the batches not yet back.
+        """
+        ...
 
 
 class DraftCache:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..cluster import WorkerLoad
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -74,3 +78,5 @@ class DraftReport:
     """Wall time of the whole run."""
     decode_seconds: float = 0.0
     """Time spent inside ``translate_batch``; the rest is this module's overhead."""
+    workers: dict[str, WorkerLoad] = field(default_factory=dict)
+    """Per cluster worker: batches, sentences and busy seconds (empty when run here)."""

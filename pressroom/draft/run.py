@@ -6,14 +6,14 @@ import datetime
 import functools
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import CatalogError, WorkflowError
 from ..models import read_settings, select_package
 from ..project import Project
-from .decoder import CACHE_PATH, Decoder, DraftCache
+from .decoder import CACHE_PATH, Batch, BatchDecoding, Decoded, Decoder, DraftCache
 from .jobs import Job, needed_units, render_layout, runs_layout, sentence_layout
 from .markup import mask_markup, unmask_markup
 from .report import DraftFailure, DraftReport, PlannedEntry, Progress
@@ -74,6 +74,7 @@ def draft_missing(
     glossary: Glossary | None = None,
     progress: Callable[[Progress], None] | None = None,
     on_wait: Callable[[Path], None] | None = None,
+    decoding: BatchDecoding | None = None,
 ) -> DraftReport:
     """Fill the empty entries of the selected catalogs with machine drafts.
 
@@ -84,6 +85,8 @@ def draft_missing(
     saved meanwhile is kept. ``ModelMissingError`` (with the installing command) when a
     language that has work to do has no usable package. ``progress`` is called after
     every batch; ``on_wait`` when another command holds the catalogs' lock.
+    ``decoding`` decodes the batches elsewhere (a cluster: ``pressroom.mt.remote``);
+    everything else, the catalogs and the draft cache included, stays in this process.
     """
     from ..catalog import is_machine_draft, mark_memory_match
     from ..catalog.guard import CatalogWriter, Draft
@@ -167,7 +170,9 @@ def draft_missing(
             _save(writer, reused, report)
             if decoder is not None:
                 report.packages[lang] = f"{decoder.package.name} {decoder.package.version}"
-                _draft_language(lang, decoder, todo, writer, glossary, cache, date, report, progress)
+                _draft_language(
+                    lang, decoder, todo, writer, glossary, cache, date, report, progress, decoding
+                )
     finally:
         cache.close()
     report.seconds = time.perf_counter() - started
@@ -196,6 +201,7 @@ def _draft_language(
     date: str,
     report: DraftReport,
     progress: Callable[[Progress], None] | None,
+    decoding: BatchDecoding | None = None,
 ) -> None:
     from ..catalog import mark_draft
     from ..catalog.guard import Draft, mark_draft_failed
@@ -317,11 +323,12 @@ def _draft_language(
     retries: dict[Unit, int] = {}
     recut = False
 
-    def decode(batch: Sequence[tuple[Unit, list[str]]]) -> dict[Unit, tuple[str, bool]]:
+    def decode(batch: Batch, decoded: Decoded | None = None) -> dict[Unit, tuple[str, bool]]:
         """Decode a batch; on an error decode its units one by one, and fail only those that fail alone.
 
         A position error teaches the decoder the model's real limit: the units now too
-        long are left undecoded and cut to fit in the next round.
+        long are left undecoded and cut to fit in the next round. ``decoded``: what a
+        cluster already made of the batch (the one-by-one retries run here).
         """
         nonlocal recut
         if len(batch) == 1 and len(batch[0][1]) > decoder.budget(batch[0][0]):
@@ -333,6 +340,10 @@ def _draft_language(
                 failures[unit] = "too long for the model even after cutting"
             return {}
         try:
+            if isinstance(decoded, Exception):
+                raise decoded
+            if decoded is not None:
+                return dict(zip([u for u, _ in batch], decoded, strict=True))
             outputs = decoder.translate([u for u, _ in batch], [t for _, t in batch])
             return dict(zip([u for u, _ in batch], outputs, strict=True))
         except (RuntimeError, ValueError) as exc:
@@ -397,10 +408,13 @@ def _draft_language(
             atoms = [unit for unit in atoms if unit not in results]
         batches = _batches(atoms, decoder) or [[]]
         total_sentences = max(total_sentences, sentences_done + len(atoms))
-        for batch in batches:
+        outcomes: Iterator[tuple[Batch, Decoded | None]] = (
+            decoding.decode(decoder, batches, report) if decoding else ((b, None) for b in batches)
+        )
+        for batch, decoded in outcomes:
             if batch:
                 decode_started = time.perf_counter()
-                fresh = decode(batch)
+                fresh = decode(batch, decoded)
                 report.decode_seconds += time.perf_counter() - decode_started
                 for unit, (text, cut) in fresh.items():
                     results[unit] = text
