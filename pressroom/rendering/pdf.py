@@ -75,15 +75,18 @@ def pdf_bytes(
     variant: str = "pdf/ua-1",
     searchable_text: str = "words",
     warnings: list[str] | None = None,
+    url_fetcher: Any = None,
 ) -> bytes:
     """Lay out ``html_text`` as if it were at ``html_path`` and return the PDF.
 
     Glyphs no font has are drawn as boxes: with a ``warnings`` list each is a
     warning there and the PDF is still made; without one, a RenderError.
+    ``url_fetcher`` replaces the fetcher of ``allowed_roots`` (a cluster worker
+    serves the stylesheets, fonts and images it was sent instead of files).
     """
     from weasyprint import HTML
 
-    fetcher = make_url_fetcher(allowed_roots)
+    fetcher = url_fetcher if url_fetcher is not None else make_url_fetcher(allowed_roots)
     messages: list[str] = []
     handler = _ListHandler(messages)
     logger = logging.getLogger("weasyprint")
