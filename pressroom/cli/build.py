@@ -12,7 +12,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import WorkflowError
-from .common import EXIT_ERROR, EXIT_OK, EXIT_REVIEW_FAILED, Context, add_articles
+from .common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    EXIT_REVIEW_FAILED,
+    Context,
+    add_articles,
+    add_executor_option,
+    check_executor,
+    open_executor,
+    print_workers,
+)
 
 if TYPE_CHECKING:
     from ..catalog.extract import ExtractReport
@@ -38,6 +48,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--output", type=Path, metavar="DIR", help="output folder (default: build/)")
     parser.add_argument("--format", metavar="FORMATS", help="html, pdf or html,pdf (default: both)")
+    add_executor_option(parser)
     parser.set_defaults(handler=run_build)
 
 
@@ -46,8 +57,9 @@ def run_build(args: argparse.Namespace, ctx: Context) -> int:
     from ..review.report import format_html, has_errors, summarize
     from ..review.runner import load_glossary, review
     from ..site import SITE_SLUG, update_site_catalogs
-    from .rendering import print_report, render_with_progress, split_list
+    from .rendering import cluster_executor, print_report, render_with_progress, split_list
 
+    check_executor(args)
     project = ctx.project
     slugs = args.articles or None
     glossary = load_glossary(project)
@@ -82,16 +94,21 @@ def run_build(args: argparse.Namespace, ctx: Context) -> int:
     )
 
     ctx.out.print("[bold]3/3 render[/bold]")
-    rendered = render_with_progress(
-        ctx,
-        None,
-        slugs,
-        formats=split_list([args.format] if args.format else None),
-        include_drafts=args.drafts,
-        output_dir=args.output,
-        findings=findings,
-    )
+    with open_executor(args) as engine:
+        executor = cluster_executor(engine)
+        rendered = render_with_progress(
+            ctx,
+            None,
+            slugs,
+            formats=split_list([args.format] if args.format else None),
+            include_drafts=args.drafts,
+            output_dir=args.output,
+            findings=findings,
+            executor=executor,
+        )
     print_report(ctx, rendered)
+    if executor is not None:
+        print_workers(ctx, [executor.loads[w] for w in sorted(executor.loads)], "PDFs")
     if rendered.failures or unreadable:
         return EXIT_ERROR
     return EXIT_REVIEW_FAILED if has_errors(findings) else EXIT_OK

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
 from ..errors import WorkflowError
 from ..project import Project, load_project
+
+if TYPE_CHECKING:
+    from ..cluster import Engine, WorkerLoad
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -84,3 +90,53 @@ def package_name(value: str) -> str:
             f"invalid package name {shown!r} (hint: a folder name as `models list` shows it)"
         )
     return value
+
+
+def add_executor_option(parser: argparse.ArgumentParser) -> None:
+    """``--executor``: where the heavy tasks of a command run (docs/cluster.md)."""
+    parser.add_argument(
+        "--executor",
+        type=_executor_value,
+        metavar="WHERE",
+        help="local (default: this machine), dask (a local Dask cluster, or the one at "
+        "$DASK_SCHEDULER_ADDRESS) or tcp://HOST:PORT (join that Dask scheduler); "
+        "needs pip install 'pressroom[cluster]'",
+    )
+
+
+def _executor_value(value: str) -> str:
+    """argparse check: a known executor or an address (usage error, exit 2, otherwise)."""
+    from ..cluster import parse_executor
+    from ..errors import ClusterError
+
+    try:
+        parse_executor(value, {})
+    except ClusterError as exc:
+        raise argparse.ArgumentTypeError(exc.render()) from exc
+    return value
+
+
+def check_executor(args: argparse.Namespace) -> None:
+    """Fail now, before any work, when ``--executor`` needs an extra that is not installed."""
+    from ..cluster import parse_executor, require_engine
+
+    require_engine(parse_executor(getattr(args, "executor", None)))
+
+
+@contextlib.contextmanager
+def open_executor(args: argparse.Namespace, *, workers: int | None = None) -> Iterator[Engine | None]:
+    """The engine ``--executor`` asks for, for the duration of the command (None: local)."""
+    from ..cluster import open_engine, parse_executor
+
+    with open_engine(parse_executor(getattr(args, "executor", None)), workers=workers) as engine:
+        yield engine
+
+
+def print_workers(ctx: Context, loads: Iterable[WorkerLoad], unit: str) -> None:
+    """One summary line per cluster worker: its share of the work and its throughput."""
+    for load in loads:
+        ctx.out.print(
+            f"  worker {load.worker}: {load.units} {unit} in {load.tasks} tasks, "
+            f"{load.seconds:.1f}s busy, {load.rate:.1f} {unit}/s",
+            markup=False,
+        )

@@ -8,12 +8,22 @@ library functions these handlers call, never at import time.
 from __future__ import annotations
 
 import argparse
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from .common import EXIT_ERROR, EXIT_OK, Context, add_articles, package_name
+from .common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    Context,
+    add_articles,
+    add_executor_option,
+    open_executor,
+    package_name,
+    print_workers,
+)
 
 if TYPE_CHECKING:
     from ..models import TranslateSettings
@@ -79,6 +89,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     translate.add_argument(
         "--beam-size", type=int, metavar="N", help="beam size (default: [translate] beam_size)"
     )
+    add_executor_option(translate)
     translate.set_defaults(handler=run_translate)
 
 
@@ -196,7 +207,9 @@ def run_translate(args: argparse.Namespace, ctx: Context) -> int:
     def report_wait(root: Path) -> None:
         ctx.warn(f"waiting for another pressroom command to finish writing catalogs in {root}")
 
-    with bar:
+    from ..mt.remote import ClusterDecoding
+
+    with open_executor(args) if not args.dry_run else contextlib.nullcontext() as engine, bar:
         report = draft_missing(
             project,
             args.lang,
@@ -206,6 +219,7 @@ def run_translate(args: argparse.Namespace, ctx: Context) -> int:
             beam_size=args.beam_size,
             progress=report_progress,
             on_wait=report_wait,
+            decoding=ClusterDecoding(engine) if engine is not None else None,
         )
     if args.dry_run:
         for item in report.planned:
@@ -229,6 +243,7 @@ def run_translate(args: argparse.Namespace, ctx: Context) -> int:
         f"in {report.seconds:.1f}s ({report.decode_seconds:.1f}s decoding)",
         markup=False,
     )
+    print_workers(ctx, [report.workers[w] for w in sorted(report.workers)], "sentences")
     if report.cut:
         ctx.warn(
             f"{report.cut} drafts hold a sentence too long for the model, cut into pieces "

@@ -6,10 +6,20 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .common import EXIT_ERROR, EXIT_OK, Context, add_articles
+from .common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    Context,
+    add_articles,
+    add_executor_option,
+    open_executor,
+    print_workers,
+)
 
 if TYPE_CHECKING:
+    from ..cluster import Engine
     from ..rendering import RenderReport
+    from ..rendering.executor_dask import ClusterExecutor
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,6 +54,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--jobs", "-j", type=int, metavar="N", help="worker processes (default: [render] jobs)"
     )
     parser.add_argument("--force", action="store_true", help="redo every output, changed or not")
+    add_executor_option(parser)
     parser.set_defaults(handler=handle_render)
 
 
@@ -55,18 +66,23 @@ def split_list(values: list[str] | None) -> list[str] | None:
 
 def handle_render(args: argparse.Namespace, ctx: Context) -> int:
     langs = split_list(args.lang)
-    report = render_with_progress(
-        ctx,
-        langs,
-        args.articles or None,
-        formats=split_list([args.format] if args.format else None),
-        bilingual=args.bilingual,
-        include_drafts=args.drafts,
-        output_dir=args.output,
-        jobs=args.jobs,
-        force=args.force,
-    )
+    with open_executor(args, workers=args.jobs) as engine:
+        executor = cluster_executor(engine)
+        report = render_with_progress(
+            ctx,
+            langs,
+            args.articles or None,
+            formats=split_list([args.format] if args.format else None),
+            bilingual=args.bilingual,
+            include_drafts=args.drafts,
+            output_dir=args.output,
+            jobs=args.jobs,
+            force=args.force,
+            executor=executor,
+        )
     print_report(ctx, report)
+    if executor is not None:
+        print_workers(ctx, [executor.loads[w] for w in sorted(executor.loads)], "PDFs")
     # Asking for a language by name and getting nothing is an error; with no --lang,
     # unpublished languages are normal while translation is under way.
     if report.failures or (langs and report.blocked):
@@ -132,6 +148,15 @@ def print_failures(ctx: Context, report: RenderReport) -> None:
         f"({', '.join(articles)}); every other page was written",
         markup=False,
     )
+
+
+def cluster_executor(engine: Engine | None) -> ClusterExecutor | None:
+    """The rendering executor of a cluster engine (shared with build); None runs locally."""
+    if engine is None:
+        return None
+    from ..rendering.executor_dask import ClusterExecutor
+
+    return ClusterExecutor(engine)
 
 
 def _shown(path: Path, out: Path, root: Path) -> str:
