@@ -49,12 +49,12 @@ setup_python() {
 job=${1:-sample}
 PY="$VENV/bin/python"
 case "$job" in
-    setup) setup_system "${APT_PACKAGES[@]}" "${TEST_APT_PACKAGES[@]}"; setup_python --extra test ;;
+    setup) setup_system "${APT_PACKAGES[@]}" "${TEST_APT_PACKAGES[@]}"; setup_python --extra test --extra cluster ;;
     # The sample translations are unreviewed drafts: render them, visibly marked.
     sample) setup_system "${APT_PACKAGES[@]}"; setup_python --inexact; "$PY" workflow.py build --drafts ;;
     test)
         setup_system "${APT_PACKAGES[@]}" "${TEST_APT_PACKAGES[@]}"
-        setup_python --extra test
+        setup_python --extra test --extra cluster
         "$VENV/bin/ruff" check pressroom tests benchmarks workflow.py
         "$VENV/bin/mypy"
         # The CommonMark spec examples come from markdown-it-py's sdist, the real-world
@@ -67,17 +67,17 @@ case "$job" in
         # pyproject.toml's lower bounds are claims: install the lowest direct versions
         # they allow into a second environment and run the suite there.
         setup_system "${APT_PACKAGES[@]}" "${TEST_APT_PACKAGES[@]}"
-        setup_python --extra test
+        setup_python --extra test --extra cluster
         lowest=${PRESSROOM_LOWEST_VENV:-.venv-lowest}
         [ -x "$lowest/bin/python" ] || "$VENV/bin/uv" venv --quiet --python python3 "$lowest"
-        "$VENV/bin/uv" pip install --quiet --python "$lowest/bin/python" --resolution lowest-direct -e ".[test]"
+        "$VENV/bin/uv" pip install --quiet --python "$lowest/bin/python" --resolution lowest-direct -e ".[test,cluster]"
         "$lowest/bin/python" tests/spec_corpus.py >/dev/null
         "$lowest/bin/python" tests/real_corpus.py >/dev/null
         "$lowest/bin/python" -m pytest -q -p no:cacheprovider "${@:2}"
         ;;
     bench)
         setup_system "${APT_PACKAGES[@]}" "${TEST_APT_PACKAGES[@]}"
-        setup_python --extra test
+        setup_python --extra test --extra cluster
         "$PY" -m benchmarks "${@:2}"
         ;;
     *) echo "usage: ./dev.sh [sample|test|setup|bench|lowest]" >&2; exit 2 ;;

@@ -27,12 +27,13 @@ MAX_LINES = 500
 # earlier layers and modules of its own layer (as long as nothing forms a cycle);
 # never a later layer. "pressroom" is the package's __init__ (__version__).
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("pressroom", "model", "errors", "fsio", "config", "languages", "project", "scripts"),  # the shared core
+    # the shared core; cluster: the executor at the edge, runs pure tasks of any stage, imports none
+    ("pressroom", "model", "errors", "fsio", "config", "languages", "project", "scripts", "cluster"),
     ("importer", "source", "segment", "rawhtml"),  # rawhtml: the text a reader sees in raw HTML
     ("catalog",),
     ("glossary", "tbx"),
     ("review",),
-    ("models", "draft"),
+    ("models", "draft", "mt"),  # mt.remote: draft's batches decoded on a cluster
     ("site", "scaffold"),  # scaffold: a new content root, with a copy of the templates site finds
     ("rendering",),
     ("cli",),
