@@ -1,11 +1,11 @@
 """The archive on a cluster: ``--executor local`` vs Dask with 2 workers, and scaling 1 -> 2 workers.
 
-Workload: the synthetic archive of ``benchmarks/archive.py`` (6 articles; ``--quick``:
-2) with Urdu as the one target, extracted into catalogs, then
+Workload: the synthetic archive of ``benchmarks/archive.py`` (12 articles; ``--quick``:
+4) with Urdu as the one target, extracted into catalogs, then
 
 - translate: drafted by the en->ur-shaped package (``benchmarks/argos_bench_model.py``:
   the real Argos architecture, random weights, every sentence decoded to the length
-  cap; half the articles, ``--quick`` one, as it is slow) and by the tiny copying
+  cap; 3 articles, ``--quick`` 1, as it is slow) and by the tiny copying
   package (``tests/tiny_argos.py``: decoding is almost free, so what is left is the
   per-batch cost of the engine); draft cache off;
 - render: the drafted archive rendered with ``--drafts``, HTML and PDF, bilingual.
@@ -44,7 +44,12 @@ if TYPE_CHECKING:
     from pressroom.cluster import Engine
 
 OUT = Path(__file__).resolve().parent / "out" / "cluster"
-CONFIG = '[project]\ntargets = ["ur"]\n[translate]\ncache = false\nbeam_size = {beam}\n[render]\njobs = 2\n'
+# Batches of 256 tokens: even the quick run then has several batches per worker, as an
+# archive has thousands; a cluster cannot spread three batches over two workers evenly.
+CONFIG = (
+    '[project]\ntargets = ["ur"]\n[translate]\ncache = false\nbeam_size = {beam}\n'
+    "max_batch_tokens = 256\n[render]\njobs = 2\n"
+)
 
 
 def _project(root: Path, models_dir: Path, articles: int, *, beam: int, package: str) -> Path:
@@ -173,7 +178,7 @@ def _report(what: str, unit: str, seconds: dict[str, float]) -> None:
 
 
 def run(*, quick: bool = False) -> None:
-    articles = 2 if quick else 6
+    articles = 4 if quick else 12
     models = OUT / "models"
     started = time.perf_counter()
     build_bench_package(models)
@@ -187,7 +192,7 @@ def run(*, quick: bool = False) -> None:
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
 
     # en->ur-shaped model: the decoding work of a real package (beam 2 keeps it short).
-    heavy = 1 if quick else articles // 2
+    heavy = 1 if quick else 3
     root = _project(OUT / "archive-bench", models, heavy, beam=2, package="translate-en_ur-1_9")
     seconds = _translate_runs(root, (1, 2), rounds=2)
     _report("translate, en->ur-shaped model", "sentences", seconds)
