@@ -49,6 +49,8 @@ class Language:
     font_files: tuple[str, ...]
     font_scale: float
     line_height: float
+    headline_scale: tuple[float, float, float] = (1.4, 1.65, 1.9)
+    """Headline size in ems of the body text on phones (under 600 px), tablets, desktops (1008 px up)."""
     full_stop: str
     question_mark: str
     comma: str
@@ -108,6 +110,9 @@ def build_language(code: str, table: Mapping[str, Any]) -> Language:
             font_files=tuple(table.get("font_files", ())),
             font_scale=float(table.get("font_scale", 1.0)),
             line_height=float(table.get("line_height", 1.5)),
+            headline_scale=_three_floats(
+                code, "headline_scale", table.get("headline_scale", (1.4, 1.65, 1.9))
+            ),
             full_stop=table.get("full_stop", "."),
             question_mark=table.get("question_mark", "?"),
             comma=table.get("comma", ","),
@@ -117,6 +122,18 @@ def build_language(code: str, table: Mapping[str, Any]) -> Language:
             f"language {code!r} lacks required setting {exc.args[0]!r}",
             hint=f"add {exc.args[0]} = ... under [languages.{code}] in workflow.toml",
         ) from exc
+
+
+def _three_floats(code: str, key: str, value: Any) -> tuple[float, float, float]:
+    """A ``[phone, tablet, desktop]`` setting as three floats; anything else is a ConfigError."""
+    try:
+        phone, tablet, desktop = (float(v) for v in value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(
+            f"language {code!r}: {key} = {value!r} is not three numbers",
+            hint=f"write {key} = [phone, tablet, desktop], e.g. [1.4, 1.65, 1.9]",
+        ) from exc
+    return phone, tablet, desktop
 
 
 def select_languages(

@@ -21,6 +21,7 @@ from .plan import Plan
 from .templates import load_template, make_css_environment
 
 SCREEN_BASE_PX = 18.0
+PHONE_BASE_PX = 17.0
 PRINT_BASE_PT = 10.5
 
 
@@ -55,6 +56,7 @@ def write_assets(plan: Plan, langs: Iterable[str]) -> list[Path]:
             faces=faces,
             stacks=stacks,
             screen_base_px=SCREEN_BASE_PX,
+            phone_base_px=PHONE_BASE_PX,
             print_base_pt=PRINT_BASE_PT,
             heading_line_height=max(1.3, language.line_height - 0.1),
         )

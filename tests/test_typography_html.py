@@ -1,0 +1,73 @@
+"""Typography in the browser: responsive type scale, bilingual pairs on phones, emphasis, web fonts.
+
+Measured in headless Chromium (``chromium_probe``) at a phone's width (390 px) and a
+desktop's (1280 px) on a rendered fixture project.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from chromium_probe import CHROMIUM, measure
+from test_render_html import ARTICLE, make_project
+
+from pressroom.project import load_project
+from pressroom.rendering import render
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium is installed by dev.sh")
+
+LANGS = ("ur", "fa", "si")
+PHONE, DESKTOP = 390, 1280
+EMPHASIS = {
+    "en": "The daily *Dawn* wrote about it.",
+    "ur": "روزنامہ *ڈان* نے اس پر لکھا۔",
+    "fa": "روزنامهٔ *داون* دربارهٔ آن نوشت.",
+    "si": "*ඩෝන්* දිනපතා පුවත්පත ඒ ගැන ලිවීය.",
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture article plus a paragraph with emphasis, rendered as HTML in every language."""
+    root = tmp_path_factory.mktemp("typo") / "press"
+    overrides = {(lang, 5): EMPHASIS[lang] for lang in LANGS}
+    make_project(root, article=ARTICLE + "\n" + EMPHASIS["en"] + "\n", overrides=overrides)
+    render(load_project(root), formats=("html",))
+    return root / "build"
+
+
+@pytest.fixture(scope="module")
+def probes(site: Path) -> dict[tuple[str, str, int], dict[str, Any]]:
+    """Measurements of every article and bilingual page at phone and desktop width."""
+    wanted = [
+        (lang, kind, width)
+        for lang in ("en", *LANGS)
+        for kind in ("article", "bilingual")
+        for width in (PHONE, DESKTOP)
+        if not (lang == "en" and kind == "bilingual")
+    ]
+    pages = [(site / lang / ("miners.html" if kind == "article" else "miners.bilingual.html"), width)
+             for lang, kind, width in wanted]
+    return dict(zip(wanted, measure(pages), strict=True))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_bilingual_pairs_stack_on_a_phone_translation_first(probes: dict[Any, Any], lang: str) -> None:
+    phone = probes[(lang, "bilingual", PHONE)]
+    assert phone["width"] == PHONE
+    target, original = phone["target"], phone["original"]
+    assert target["top"] + target["height"] <= original["top"] + 1  # translation above the original
+    assert target["width"] > 0.8 * (PHONE - 40) and original["width"] > 0.7 * (PHONE - 40)
+    desktop = probes[(lang, "bilingual", DESKTOP)]
+    assert abs(desktop["target"]["top"] - desktop["original"]["top"]) < 1  # side by side
+    assert desktop["target"]["width"] < 0.55 * DESKTOP
+
+
+@pytest.mark.parametrize("lang", ("en", *LANGS))
+def test_headline_is_smaller_on_a_phone(probes: dict[Any, Any], lang: str) -> None:
+    phone, desktop = probes[(lang, "article", PHONE)], probes[(lang, "article", DESKTOP)]
+    assert phone["h1"]["fontSize"] <= 0.8 * desktop["h1"]["fontSize"]
+    assert phone["h1"]["fontSize"] <= 1.45 * phone["body"]["fontSize"]
+    assert phone["h1"]["fontSize"] < 30
