@@ -1,0 +1,64 @@
+"""Typography in the PDFs of the sample article: page fill, fonts, direction, searchable Persian.
+
+One render of the repository's sample article with its draft catalogs (every
+language, article and bilingual PDFs), checked with poppler's tools.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+from PIL import Image
+
+from pressroom.project import load_project
+from pressroom.rendering import render
+
+SLUG = "pakistan-hazara-miners"
+LANGS = ("ur", "fa", "si")
+MARGIN_TOP_MM, MARGIN_BOTTOM_MM, PAGE_MM = 22, 24, 297
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample article rendered as PDF (article and bilingual) in every language, drafts included."""
+    root = tmp_path_factory.mktemp("sample") / "press"
+    for name in ("source", "translations"):
+        shutil.copytree(REPO / name, root / name)
+    render(load_project(root), formats=("pdf",), include_drafts=True, bilingual=True)
+    return root / "build"
+
+
+def page_fill(pdf: Path, dpi: int = 30) -> list[float]:
+    """Per page, how far down the body area (inside the top and bottom margins) ink reaches, 0..1.
+
+    Rasterised in grey; a row counts when a pixel is darker than 160 of 255, so the
+    pale draft watermark and the light rules between pairs do not.
+    """
+    fills = []
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", str(pdf), f"{tmp}/p"], check=True, timeout=120)
+        for pgm in sorted(Path(tmp).glob("p*.pgm")):
+            image = Image.open(pgm)
+            width, height = image.size
+            top = round(MARGIN_TOP_MM / PAGE_MM * height)
+            bottom = height - round(MARGIN_BOTTOM_MM / PAGE_MM * height)
+            pixels = image.load()
+            assert pixels is not None
+            last = top
+            for y in range(top, bottom):
+                if any(int(pixels[x, y]) < 160 for x in range(width)):  # type: ignore[arg-type]
+                    last = y
+            fills.append((last - top) / (bottom - top))
+    return fills
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_bilingual_pdf_pages_are_full_but_the_last(sample: Path, lang: str) -> None:
+    fills = page_fill(sample / lang / f"{SLUG}.bilingual.pdf")
+    assert len(fills) > 3
+    assert all(fill >= 0.75 for fill in fills[:-1]), [round(f, 2) for f in fills]
