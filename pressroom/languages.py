@@ -51,6 +51,10 @@ class Language:
     line_height: float
     headline_scale: tuple[float, float, float] = (1.4, 1.65, 1.9)
     """Headline size in ems of the body text on phones (under 600 px), tablets, desktops (1008 px up)."""
+    emphasis: str = "Italic"
+    """Face style of ``em``: ``Italic`` for Latin; a heavier weight (``SemiBold``, ``Bold``) for scripts never slanted."""
+    emphasis_color: str = ""
+    """CSS colour of ``em``, where weight alone does not tell it from ``strong``; empty: the text colour."""
     full_stop: str
     question_mark: str
     comma: str
@@ -113,6 +117,8 @@ def build_language(code: str, table: Mapping[str, Any]) -> Language:
             headline_scale=_three_floats(
                 code, "headline_scale", table.get("headline_scale", (1.4, 1.65, 1.9))
             ),
+            emphasis=str(table.get("emphasis", "Italic")),
+            emphasis_color=str(table.get("emphasis_color", "")),
             full_stop=table.get("full_stop", "."),
             question_mark=table.get("question_mark", "?"),
             comma=table.get("comma", ","),

@@ -71,3 +71,20 @@ def test_headline_is_smaller_on_a_phone(probes: dict[Any, Any], lang: str) -> No
     assert phone["h1"]["fontSize"] <= 0.8 * desktop["h1"]["fontSize"]
     assert phone["h1"]["fontSize"] <= 1.45 * phone["body"]["fontSize"]
     assert phone["h1"]["fontSize"] < 30
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_emphasis_is_visible_and_never_slanted(probes: dict[Any, Any], lang: str) -> None:
+    for width in (PHONE, DESKTOP):
+        em, parent = probes[(lang, "article", width)]["em"], probes[(lang, "article", width)]["emParent"]
+        assert em["fontStyle"] == "normal"
+        assert int(em["fontWeight"]) >= 600 > int(parent["fontWeight"])
+        assert em["fontFamily"] != parent["fontFamily"]  # a real heavier face, not a synthesised one
+    if lang == "ur":  # Nastaliq has no weight between regular and bold: colour tells em from strong
+        em = probes[(lang, "article", DESKTOP)]["em"]
+        assert em["color"] != probes[(lang, "article", DESKTOP)]["emParent"]["color"]
+
+
+def test_english_emphasis_stays_italic_beside_a_translation(probes: dict[Any, Any]) -> None:
+    assert probes[("en", "article", DESKTOP)]["em"]["fontStyle"] == "italic"
+    assert "PR en Italic" in probes[("en", "article", DESKTOP)]["em"]["fontFamily"]

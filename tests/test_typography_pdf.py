@@ -6,6 +6,7 @@ language, article and bilingual PDFs), checked with poppler's tools.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -62,3 +63,18 @@ def test_bilingual_pdf_pages_are_full_but_the_last(sample: Path, lang: str) -> N
     fills = page_fill(sample / lang / f"{SLUG}.bilingual.pdf")
     assert len(fills) > 3
     assert all(fill >= 0.75 for fill in fills[:-1]), [round(f, 2) for f in fills]
+
+
+def pdffont_names(pdf: Path) -> list[str]:
+    """Embedded font names as pdffonts prints them, without the subset tag (``ABCDEF+``)."""
+    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return [re.sub(r"^[A-Z]{6}\+", "", line.split()[0]) for line in out.splitlines()[2:]]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_synthesised_face_is_embedded(sample: Path, lang: str) -> None:
+    for kind in ("", ".bilingual"):
+        names = pdffont_names(sample / lang / f"{SLUG}{kind}.pdf")
+        assert not [n for n in names if "Oblique" in n], names
+        # The only slanted face is the Latin italic of the English text.
+        assert all(("Italic" not in n) or n.startswith(("NotoSerif", "PR-en")) for n in names), names

@@ -76,6 +76,22 @@ def pages_shot(pdf: Path, first: int, last: int, dpi: int, out: Path, width: int
         save(sheet, out)
 
 
+def locate(pdf: Path, word: str) -> tuple[int, float, float]:
+    """(page, top, bottom as fractions of the page height) of the first line holding ``word``."""
+    import html
+    import re
+
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for number, page in enumerate(out.split("<page ")[1:], start=1):
+        height = float(re.search(r'height="([0-9.]+)"', page).group(1))  # type: ignore[union-attr]
+        for match in re.finditer(r'yMin="([0-9.]+)" xMax="[0-9.]+" yMax="([0-9.]+)">([^<]*)<', page):
+            # pdftotext -bbox gives right-to-left words in drawing order, i.e. reversed.
+            tokens = [t.strip(".,:;()«»“”\"'،") for t in html.unescape(match.group(3)).split()]
+            if word in tokens or word[::-1] in tokens:
+                return number, float(match.group(1)) / height, float(match.group(2)) / height
+    raise SystemExit(f"{word!r} not found in {pdf}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="kind", required=True)
@@ -91,6 +107,15 @@ def main() -> None:
     p.add_argument("out", type=Path)
     p.add_argument("--crop", default="0,0,1,1")
     p.add_argument("--scale", type=float, default=1.0)
+    w = sub.add_parser("word")
+    w.add_argument("pdf", type=Path)
+    w.add_argument("word")
+    w.add_argument("dpi", type=int)
+    w.add_argument("out", type=Path)
+    w.add_argument("--above", type=float, default=0.03)
+    w.add_argument("--below", type=float, default=0.05)
+    w.add_argument("--x", default="0.05,0.95")
+    w.add_argument("--scale", type=float, default=1.0)
     s = sub.add_parser("pages")
     s.add_argument("pdf", type=Path)
     s.add_argument("first", type=int)
@@ -99,6 +124,12 @@ def main() -> None:
     s.add_argument("out", type=Path)
     s.add_argument("--width", type=int, default=300)
     args = parser.parse_args()
+    if args.kind == "word":
+        page, top, bottom = locate(args.pdf, args.word)
+        x0, x1 = (float(v) for v in args.x.split(","))
+        crop = (x0, max(0.0, top - args.above), x1, min(1.0, bottom + args.below))
+        pdf_shot(args.pdf, page, args.dpi, args.out, crop, args.scale)
+        return
     if args.kind == "pages":
         pages_shot(args.pdf, args.first, args.last, args.dpi, args.out, args.width)
         return

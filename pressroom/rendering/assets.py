@@ -10,13 +10,13 @@ change are not rewritten.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..errors import RenderError
 from ..fsio import atomic_write
 from ..site import iter_template_files, site_translations
-from .fonts import family_stack, unicode_range
+from .fonts import FontFace, family_stack, unicode_range, weight_of
 from .plan import Plan
 from .templates import load_template, make_css_environment
 
@@ -46,15 +46,16 @@ def write_assets(plan: Plan, langs: Iterable[str]) -> list[Path]:
     for code in langs:
         language = plan.project.languages[code]
         faces = plan.faces[code]
-        fallback = [f.family for f in latin if f.style_name == "Regular"] if code != source else []
-        stacks = {
-            style: family_stack(faces, style, [*fallback, *fallback_chain(plan), "serif"])
-            for style in ("Regular", "Bold", "Italic", "BoldItalic")
-        }
+        chain = fallback_chain(plan)
+        stacks = style_stacks(faces, latin if code != source else (), language.emphasis, chain)
+        latin_stacks = style_stacks(latin, (), "Italic", chain)
         css = load_template(env, "lang.css.j2").render(
             lang=language,
             faces=faces,
             stacks=stacks,
+            latin_stacks=latin_stacks,
+            emphasis_weight=weight_of(language.emphasis),
+            source=source,
             screen_base_px=SCREEN_BASE_PX,
             phone_base_px=PHONE_BASE_PX,
             print_base_pt=PRINT_BASE_PT,
@@ -132,6 +133,29 @@ def content_css(plan: Plan, langs: Iterable[str]) -> str:
             languages=languages,
         )
     )
+
+
+def style_stacks(
+    faces: Sequence[FontFace], latin: Sequence[FontFace], emphasis: str, chain: Sequence[str] = ()
+) -> dict[str, str]:
+    """CSS font-family values of one language per style, each falling back to the Latin face of that style.
+
+    A character the language's face lacks (a Latin letter, a dash) is then drawn by
+    a Latin face of the same weight, never a Regular face made bold or slanted by
+    the renderer. ``Emphasis`` is the style ``<em>`` uses.
+    """
+    def latin_of(style: str) -> list[str]:
+        wanted = "Bold" if weight_of(style) >= 600 else "Regular"
+        if "Italic" in style:
+            wanted = "BoldItalic" if wanted == "Bold" else "Italic"
+        return [family_stack(latin, wanted).split(", ")[0].strip('"')] if latin else []
+
+    styles = {"Regular": "Regular", "Bold": "Bold", "Italic": "Italic", "BoldItalic": "BoldItalic",
+              "Emphasis": emphasis}
+    return {
+        name: family_stack(faces, style, [*latin_of(style), *chain, "serif"])
+        for name, style in styles.items()
+    }
 
 
 def _css_string(text: str) -> str:

@@ -55,11 +55,18 @@ class FontFace:
 
 
 def style_of(file_name: str) -> str:
-    """``Regular``/``Bold``/``Italic``/``BoldItalic`` as the file name says (``NotoSerif-BoldItalic.ttf``)."""
+    """``Regular``/``Bold``/``Italic``/``BoldItalic`` as the file name says (``NotoSerif-BoldItalic.ttf``).
+
+    The intermediate weights an emphasis may use are styles of their own:
+    ``Medium``, ``SemiBold`` (and their ``...Italic``), see :func:`weight_of`.
+    """
     stem = Path(file_name).stem
     tail = stem.rsplit("-", 1)[-1] if "-" in stem else ""
-    bold = "Bold" in tail
     italic = "Italic" in tail
+    for weight_name in INTERMEDIATE_WEIGHTS:
+        if tail.startswith(weight_name):
+            return weight_name + ("Italic" if italic else "")
+    bold = "Bold" in tail
     if bold and italic:
         return "BoldItalic"
     if bold:
@@ -67,6 +74,18 @@ def style_of(file_name: str) -> str:
     if italic:
         return "Italic"
     return "Regular"
+
+
+INTERMEDIATE_WEIGHTS = {"Medium": 500, "SemiBold": 600}
+"""Weights between regular and bold that emphasis may use (``[languages.<code>] emphasis``)."""
+
+
+def weight_of(style: str) -> int:
+    """CSS font-weight of a style name from :func:`style_of`: 400, 500, 600 or 700."""
+    for weight_name, weight in INTERMEDIATE_WEIGHTS.items():
+        if style.startswith(weight_name):
+            return weight
+    return 700 if "Bold" in style else 400
 
 
 @functools.lru_cache(maxsize=8)
@@ -129,7 +148,7 @@ def faces_for(language: Language, font_dirs: Sequence[Path] = DEFAULT_FONT_DIRS)
                 lang=language.code,
                 family=f"PR {language.code} {style}",
                 style_name=style,
-                weight=700 if "Bold" in style else 400,
+                weight=weight_of(style),
                 italic="Italic" in style,
                 path=path,
             )
@@ -157,7 +176,11 @@ def family_stack(faces: Sequence[FontFace], style: str, fallback: Sequence[str] 
         if wanted in by_style and by_style[wanted] not in names:
             names.append(by_style[wanted])
     names.extend(name for name in fallback if name not in names)
-    return ", ".join(f'"{name}"' for name in names)
+    # Generic families (serif, sans-serif ...) are keywords: quoted, they would name a font.
+    return ", ".join(name if name in GENERIC_FAMILIES else f'"{name}"' for name in names)
+
+
+GENERIC_FAMILIES = frozenset({"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"})
 
 
 # -- fallback chain and glyph coverage ---------------------------------------------------
