@@ -52,7 +52,7 @@ class Language:
     headline_scale: tuple[float, float, float] = (1.4, 1.65, 1.9)
     """Headline size in ems of the body text on phones (under 600 px), tablets, desktops (1008 px up)."""
     emphasis: str = "Italic"
-    """Face style of ``em``: ``Italic`` for Latin; a heavier weight (``SemiBold``, ``Bold``) for scripts never slanted."""
+    """Face style of ``em``: ``Italic`` for Latin; a heavier weight (``SemiBold``) for unslanted scripts."""
     emphasis_color: str = ""
     """CSS colour of ``em``, where weight alone does not tell it from ``strong``; empty: the text colour."""
     full_stop: str

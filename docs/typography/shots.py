@@ -81,7 +81,8 @@ def locate(pdf: Path, word: str) -> tuple[int, float, float]:
     import html
     import re
 
-    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    command = ["pdftotext", "-bbox", str(pdf), "-"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     for number, page in enumerate(out.split("<page ")[1:], start=1):
         height = float(re.search(r'height="([0-9.]+)"', page).group(1))  # type: ignore[union-attr]
         for match in re.finditer(r'yMin="([0-9.]+)" xMax="[0-9.]+" yMax="([0-9.]+)">([^<]*)<', page):
@@ -136,7 +137,8 @@ def main() -> None:
     if args.kind == "html":
         html_shot(args.page, args.width, args.out, args.height)
     else:
-        pdf_shot(args.pdf, args.page, args.dpi, args.out, tuple(float(v) for v in args.crop.split(",")), args.scale)
+        crop = tuple(float(v) for v in args.crop.split(","))
+        pdf_shot(args.pdf, args.page, args.dpi, args.out, crop, args.scale)
 
 
 if __name__ == "__main__":
