@@ -51,6 +51,8 @@ class Language:
     line_height: float
     headline_scale: tuple[float, float, float] = (1.4, 1.65, 1.9)
     """Headline size in ems of the body text on phones (under 600 px), tablets, desktops (1008 px up)."""
+    punctuation_files: tuple[str, ...] = ()
+    """Fonts drawing the punctuation ``font_files`` lack, one per weight (a deliberate fallback)."""
     emphasis: str = "Italic"
     """Face style of ``em``: ``Italic`` for Latin; a heavier weight (``SemiBold``) for unslanted scripts."""
     emphasis_color: str = ""
@@ -117,6 +119,7 @@ def build_language(code: str, table: Mapping[str, Any]) -> Language:
             headline_scale=_three_floats(
                 code, "headline_scale", table.get("headline_scale", (1.4, 1.65, 1.9))
             ),
+            punctuation_files=tuple(table.get("punctuation_files", ())),
             emphasis=str(table.get("emphasis", "Italic")),
             emphasis_color=str(table.get("emphasis_color", "")),
             full_stop=table.get("full_stop", "."),

@@ -78,3 +78,43 @@ def test_no_synthesised_face_is_embedded(sample: Path, lang: str) -> None:
         assert not [n for n in names if "Oblique" in n], names
         # The only slanted face is the Latin italic of the English text.
         assert all(("Italic" not in n) or n.startswith(("NotoSerif", "PR-en")) for n in names), names
+
+
+REAL_NAMES = {
+    "ur": {"NotoNastaliqUrdu-Regular", "NotoNastaliqUrdu-Bold"},
+    "fa": {"NotoNaskhArabic-Regular", "NotoNaskhArabic-Bold", "NotoNaskhArabic-SemiBold", "NotoSans-Regular"},
+    "si": {"NotoSerifSinhala-Regular", "NotoSerifSinhala-Bold", "NotoSerifSinhala-SemiBold"},
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_fonts_are_embedded_under_their_real_names(sample: Path, lang: str) -> None:
+    names = set(pdffont_names(sample / lang / f"{SLUG}.pdf"))
+    assert REAL_NAMES[lang] | {"NotoSerif-Regular"} <= names
+    # Nothing stands in for a weight or slant it lacks (finishing.pdf_font_name would say so).
+    assert not [n for n in names if "," in n or n.startswith("PR-")], names
+    assert not [n for n in names if "DejaVu" in n], names  # no system fallback
+
+
+def test_a_face_standing_in_for_bold_or_italic_is_named_so() -> None:
+    from pressroom.rendering.finishing import pdf_font_name
+
+    assert pdf_font_name("NotoSerif-Regular", 400, False, 700, 0) == "NotoSerif-Regular,Bold"
+    assert pdf_font_name("NotoSerifSinhala-Regular", 400, False, 400, 2) == "NotoSerifSinhala-Regular,Oblique"
+    assert pdf_font_name("NotoNastaliqUrdu-Bold", 700, False, 700, 0) == "NotoNastaliqUrdu-Bold"
+    assert pdf_font_name("NotoNaskhArabic-SemiBold", 600, False, 600, 0) == "NotoNaskhArabic-SemiBold"
+
+
+def test_persian_punctuation_comes_from_one_deliberate_face_per_weight(sample: Path) -> None:
+    from fontTools.ttLib import TTFont
+
+    css = (sample / "css" / "lang-fa.css").read_text("utf-8")
+    for weight in ("Regular", "SemiBold", "Bold"):
+        with TTFont(sample / "fonts" / f"PR-fa-Punct{weight}.ttf") as font:
+            cmap = font.getBestCmap()
+            assert font["name"].getDebugName(6) == f"NotoSans-{weight}"
+        assert all(ord(c) in cmap for c in "()[]/—“”%-–;?")
+        assert not any(chr(c).isalpha() for c in cmap)  # punctuation only: letters never fall to it
+    # Each Persian stack: the Naskh face, then the punctuation face of the nearest weight, then Latin.
+    stacks = re.findall(r"font-family: (\"PR fa [^;]*,[^;]*);", css)  # stacks, not @font-face
+    assert stacks and all(re.search(r'"PR fa (?:Regular|Bold|SemiBold)", .*"PR fa Punct', s) for s in stacks)

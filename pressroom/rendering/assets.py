@@ -16,7 +16,7 @@ from pathlib import Path
 from ..errors import RenderError
 from ..fsio import atomic_write
 from ..site import iter_template_files, site_translations
-from .fonts import FontFace, family_stack, unicode_range, weight_of
+from .fonts import FontFace, family_stack, subset_font, unicode_range, weight_of
 from .plan import Plan
 from .templates import load_template, make_css_environment
 
@@ -32,7 +32,10 @@ def write_assets(plan: Plan, langs: Iterable[str]) -> list[Path]:
     for faces in (*plan.faces.values(), plan.fallback_faces, plan.code_faces):
         for face in faces:
             target = out / "fonts" / face.file_name
-            if copy_if_changed(face.path, target):
+            if face.codepoints:
+                if atomic_write(target, subset_font(face.path, face.codepoints)):
+                    written.append(target)
+            elif copy_if_changed(face.path, target):
                 written.append(target)
     templates = dict(iter_template_files(plan.project))
     for name in ("css/site.css", "css/print.css"):
@@ -138,22 +141,29 @@ def content_css(plan: Plan, langs: Iterable[str]) -> str:
 def style_stacks(
     faces: Sequence[FontFace], latin: Sequence[FontFace], emphasis: str, chain: Sequence[str] = ()
 ) -> dict[str, str]:
-    """CSS font-family values of one language per style, each falling back to the Latin face of that style.
+    """CSS font-family values of one language per style, each falling back to faces of that weight.
 
-    A character the language's face lacks (a Latin letter, a dash) is then drawn by
-    a Latin face of the same weight, never a Regular face made bold or slanted by
-    the renderer. ``Emphasis`` is the style ``<em>`` uses.
+    A character the language's face lacks is drawn by its punctuation fallback
+    (``punctuation_files``), then by a Latin face, each of the nearest weight, then
+    by the fallback ``chain`` (emoji, symbols), never by a Regular face made bold or
+    slanted by the renderer. ``Emphasis`` is the style ``<em>`` uses.
     """
-    def latin_of(style: str) -> list[str]:
-        wanted = "Bold" if weight_of(style) >= 600 else "Regular"
-        if "Italic" in style:
-            wanted = "BoldItalic" if wanted == "Bold" else "Italic"
-        return [family_stack(latin, wanted).split(", ")[0].strip('"')] if latin else []
+    text = [face for face in faces if not face.codepoints]
+    punctuation = [face for face in faces if face.codepoints]
+
+    def nearest(candidates: Sequence[FontFace], style: str) -> list[str]:
+        upright = [f for f in candidates if f.italic == ("Italic" in style)] or list(candidates)
+        if not upright:
+            return []
+        best = min(upright, key=lambda f: abs(f.weight - weight_of(style)))
+        return [best.family]
 
     styles = {"Regular": "Regular", "Bold": "Bold", "Italic": "Italic", "BoldItalic": "BoldItalic",
               "Emphasis": emphasis}
     return {
-        name: family_stack(faces, style, [*latin_of(style), *chain, "serif"])
+        name: family_stack(
+            text, style, [*nearest(punctuation, style), *nearest(latin, style), *chain, "serif"]
+        )
         for name, style in styles.items()
     }
 

@@ -47,11 +47,19 @@ class FontFace:
     """Whether the face is italic."""
     path: Path
     """The installed font file."""
+    codepoints: tuple[int, ...] = ()
+    """The only characters a fallback face draws (its copy is subset to them); empty for text faces."""
+
+    @property
+    def unicode_range(self) -> str:
+        """CSS ``unicode-range`` of a fallback face; empty for the text faces."""
+        return codepoint_range(self.codepoints)
 
     @property
     def file_name(self) -> str:
         """Name of the copy in the build folder: stable and free of spaces."""
-        return f"PR-{self.lang}-{self.style_name}{self.path.suffix.lower()}"
+        role = "Punct" if self.codepoints else ""
+        return f"PR-{self.lang}-{role}{self.style_name}{self.path.suffix.lower()}"
 
 
 def style_of(file_name: str) -> str:
@@ -165,7 +173,102 @@ def check_fonts(
     languages: Iterable[Language], font_dirs: Sequence[Path] = DEFAULT_FONT_DIRS
 ) -> dict[str, list[FontFace]]:
     """Faces for each language, checking every file before any rendering starts."""
-    return {language.code: faces_for(language, font_dirs) for language in languages}
+    return {
+        language.code: [*faces_for(language, font_dirs), *punctuation_faces_for(language, font_dirs)]
+        for language in languages
+    }
+
+
+# --------------------------------------------------------------------------- punctuation fallback
+
+SPACES = frozenset({0x20, 0xA0, 0x2009, 0x200A, 0x202F})
+"""Spaces a fallback face keeps, though the text face has them: a space after a dash shapes with the dash."""
+PUNCTUATION_BLOCKS = (
+    (0x0020, 0x0040), (0x005B, 0x0060), (0x007B, 0x007E), (0x00A0, 0x00BF), (0x2000, 0x206F)
+)
+"""Where the punctuation a text face may lack lives: ASCII and Latin-1 punctuation, General Punctuation."""
+
+
+def punctuation_faces_for(
+    language: Language, font_dirs: Sequence[Path] = DEFAULT_FONT_DIRS
+) -> list[FontFace]:
+    """The deliberate punctuation fallback of a language (``punctuation_files``), one face per weight.
+
+    Each face draws only the punctuation the language's regular face lacks and it
+    has (Noto Naskh Arabic has no ( ) [ ] / — “ ” %): its copy in the build is subset
+    to them (:func:`subset_font`), so letters never fall to it, and fontconfig does
+    not drop the Latin face behind it as adding no coverage. Stylesheets put it right
+    after the text faces of the same weight.
+    """
+    if not language.punctuation_files:
+        return []
+    regular = faces_for(language, font_dirs)[0].path
+    has = _cmap(regular)
+    faces = []
+    for file_name in language.punctuation_files:
+        path = find_font(file_name, font_dirs)
+        if path is None:
+            raise FontMissingError(
+                f"{language.code}: punctuation font file {file_name} is not installed", hint=INSTALL_HINT
+            )
+        missing = sorted(
+            code
+            for low, high in PUNCTUATION_BLOCKS
+            for code in range(low, high + 1)
+            if (code not in has or code in SPACES) and code in _cmap(path) and not chr(code).isalnum()
+        )
+        style = style_of(file_name)
+        faces.append(
+            FontFace(
+                lang=language.code,
+                family=f"PR {language.code} Punct {style}",
+                style_name=style,
+                weight=weight_of(style),
+                italic="Italic" in style,
+                path=path,
+                codepoints=tuple(missing),
+            )
+        )
+    return faces
+
+
+@functools.lru_cache(maxsize=32)
+def _cmap(path: Path) -> frozenset[int]:
+    """Code points the font file maps to glyphs."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def subset_font(path: Path, codepoints: Sequence[int]) -> bytes:
+    """The font file cut down to the glyphs of ``codepoints`` (names and layout tables kept)."""
+    from io import BytesIO
+
+    from fontTools import subset
+
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    with subset.load_font(str(path), options, lazy=True) as font:
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=codepoints)
+        subsetter.subset(font)
+        out = BytesIO()
+        subset.save_font(font, out, options)
+    return out.getvalue()
+
+
+def codepoint_range(codes: Sequence[int]) -> str:
+    """CSS ``unicode-range`` value for sorted code points, runs merged (``U+28-29, U+2F``)."""
+    runs: list[list[int]] = []
+    for code in codes:
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return ", ".join(f"U+{a:X}" if a == b else f"U+{a:X}-{b:X}" for a, b in runs)
 
 
 def family_stack(faces: Sequence[FontFace], style: str, fallback: Sequence[str] = ()) -> str:

@@ -10,7 +10,8 @@ Safety: WeasyPrint fetches only through :func:`make_url_fetcher`, which serves
 elsewhere on the machine.
 
 Searchability: complex-script text is marked with ``/ActualText`` while the PDF is
-drawn (:mod:`.searchable`), so extractors and screen readers recover it.
+drawn (:mod:`.searchable`), so extractors and screen readers recover it. Finishing
+(:mod:`.finishing`): real font names, margin boxes as artifacts, ``/Direction /R2L``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..errors import RenderError
 from ..fsio import atomic_write
+from .finishing import finish_pdf, pdf_finishing
 from .searchable import actual_text_spans
 
 
@@ -97,8 +99,8 @@ def pdf_bytes(
         if variant:
             options["pdf_variant"] = variant
         guard = actual_text_spans(searchable_text) if searchable_text != "none" else contextlib.nullcontext()
-        with guard:
-            data = document.write_pdf(**options)
+        with guard, pdf_finishing():
+            data = document.write_pdf(finisher=finish_pdf, **options)
     except RenderError:
         raise
     except Exception as exc:  # WeasyPrint raises many kinds; name the page that failed
