@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,54 @@ def test_persian_punctuation_comes_from_one_deliberate_face_per_weight(sample: P
     # Each Persian stack: the Naskh face, then the punctuation face of the nearest weight, then Latin.
     stacks = re.findall(r"font-family: (\"PR fa [^;]*,[^;]*);", css)  # stacks, not @font-face
     assert stacks and all(re.search(r'"PR fa (?:Regular|Bold|SemiBold)", .*"PR fa Punct', s) for s in stacks)
+
+
+def inflated(pdf: Path) -> bytes:
+    """Every Flate stream of the PDF decompressed (object streams and page contents)."""
+    data = pdf.read_bytes()
+    parts = [data]
+    for match in re.finditer(rb"stream\r?\n", data):
+        try:
+            parts.append(zlib.decompressobj().decompress(data[match.end() :]))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)
+
+
+def pdftext(pdf: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
+
+
+def pages(pdf: Path) -> int:
+    out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"Pages:\s+(\d+)", out).group(1))  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("lang", ("en", *LANGS))
+def test_right_to_left_pdfs_ask_viewers_for_right_to_left_spreads(sample: Path, lang: str) -> None:
+    for kind in ("",) if lang == "en" else ("", ".bilingual"):
+        direction = re.search(rb"/Direction\s*/(\w+)", inflated(sample / lang / f"{SLUG}{kind}.pdf"))
+        assert (direction.group(1) if direction else b"L2R") == (b"R2L" if lang in ("ur", "fa") else b"L2R")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_watermark_is_not_text_and_running_marks_are_artifacts(sample: Path, lang: str) -> None:
+    from pressroom.site import site_translations
+
+    pdf = sample / lang / f"{SLUG}.pdf"
+    project = load_project(sample.parent)
+    words = site_translations(project, lang, include_drafts=True).gettext("Unreviewed draft")
+
+    def plain(text: str) -> str:  # joiners and bidi controls aside
+        return re.sub("[\u200c\u200d\u200e\u200f\u202a-\u202e]", "", text)
+
+    lines = [line for line in plain(pdftext(pdf)).splitlines() if plain(words) in line]
+    # The running mark at each page's foot says it, and the banner of page 1 may; the
+    # watermark, outlines in the page background, is no longer read into the body lines.
+    assert len([line for line in lines if "Unreviewed draft" in line]) == pages(pdf)
+    assert len([line for line in lines if "Unreviewed draft" not in line]) <= 1, lines
+    assert (sample / "css" / f"watermark-{lang}.svg").read_text("utf-8").count("<path") > 5
+    # Running head, page number and draft mark: pagination artifacts on every page.
+    assert inflated(pdf).count(b"/Artifact\n<</Type /Pagination>>\nBDC") >= 3 * pages(pdf)

@@ -19,6 +19,7 @@ from ..site import iter_template_files, site_translations
 from .fonts import FontFace, family_stack, subset_font, unicode_range, weight_of
 from .plan import Plan
 from .templates import load_template, make_css_environment
+from .watermark import TILE_MM, write_watermark
 
 SCREEN_BASE_PX = 18.0
 PHONE_BASE_PX = 17.0
@@ -67,7 +68,8 @@ def write_assets(plan: Plan, langs: Iterable[str]) -> list[Path]:
         if atomic_write(out / "css" / f"lang-{code}.css", css):
             written.append(out / "css" / f"lang-{code}.css")
         symbols = list(language.digits) if language.numbering != "latn" else []
-        for draft in (False, True):
+        # Draft pages (and their watermark) exist only in a run that renders drafts.
+        for draft in (False, True) if plan.include_drafts else (False,):
             mark = ""
             if draft:
                 native = site_translations(plan.project, code, include_drafts=True).gettext(
@@ -81,6 +83,7 @@ def write_assets(plan: Plan, langs: Iterable[str]) -> list[Path]:
                 counter_symbols=symbols,
                 page_size=plan.settings.page_size,
                 draft_mark=mark,
+                watermark_tile=TILE_MM,
             )
             name = f"page-{code}{'-draft' if draft else ''}.css"
             if atomic_write(out / "css" / name, page_css):
@@ -88,6 +91,30 @@ def write_assets(plan: Plan, langs: Iterable[str]) -> list[Path]:
     content = content_css(plan, langs)
     if atomic_write(out / "css" / "content.css", content):
         written.append(out / "css" / "content.css")
+    if plan.include_drafts:
+        written.extend(write_watermarks(plan, langs))
+    return written
+
+
+def write_watermarks(plan: Plan, langs: Iterable[str]) -> list[Path]:
+    """``css/watermark-<code>.svg`` per language: its "Unreviewed draft" as outlines (:mod:`.watermark`)."""
+    written = []
+    out = plan.output_dir
+    source = plan.project.source_language
+    for code in langs:
+        language = plan.project.languages[code]
+        text = site_translations(plan.project, code, include_drafts=True).gettext("Unreviewed draft")
+        css_langs = [source] if code == source else [source, code]
+        target = out / "css" / f"watermark-{code}.svg"
+        if write_watermark(
+            target,
+            text,
+            lang=code,
+            direction=language.direction,
+            stylesheets=[out / "css" / f"lang-{c}.css" for c in css_langs],
+            fonts=[out / "fonts" / f.file_name for c in css_langs for f in plan.faces[c]],
+        ):
+            written.append(target)
     return written
 
 
