@@ -24,7 +24,7 @@ import polib
 
 from pressroom.catalog import read_catalog, write_catalog
 from pressroom.project import Project, load_project
-from pressroom.rendering import extracted_word_share, render
+from pressroom.rendering import extracted_word_share, extracted_zwnj_share, render
 from pressroom.segment import iter_segments
 from pressroom.site import update_site_catalogs
 from pressroom.source import read_article
@@ -285,7 +285,11 @@ def _searchable_shares(project: Project, slug: str, texts: dict[str, str]) -> No
         render(moded, list(LANGS), [slug], formats=("pdf",), bilingual=False, force=True, include_drafts=True)
         pdfs = {lang: project.build_dir / lang / f"{slug}.pdf" for lang in LANGS}
         shares = {lang: extracted_word_share(texts[lang], pdfs[lang]) for lang in LANGS}
-        print(f"  searchable_text={mode:8}: " + ", ".join(f"{k} {v:.1%}" for k, v in shares.items()))
+        zwnj = extracted_zwnj_share(texts["fa"], pdfs["fa"])
+        print(
+            f"  searchable_text={mode:8}: " + ", ".join(f"{k} {v:.1%}" for k, v in shares.items())
+            + f"; fa words with ZWNJ kept {zwnj:.1%}"
+        )
 
 
 def _jobs_on_archive(root: Path, *, quick: bool) -> float:

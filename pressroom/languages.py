@@ -53,6 +53,14 @@ class Language:
     """Headline size in ems of the body text on phones (under 600 px), tablets, desktops (1008 px up)."""
     punctuation_files: tuple[str, ...] = ()
     """Fonts drawing the punctuation ``font_files`` lack, one per weight (a deliberate fallback)."""
+    calendars: tuple[str, ...] = ("gregorian",)
+    """Calendars of a printed date, first the main one: ``gregorian``, ``persian`` (Solar Hijri)."""
+    month_names: tuple[str, ...] = ()
+    """Gregorian month names as the language's press prints them, where CLDR's long format differs."""
+    quotes: tuple[str, ...] = ()
+    """Opening and closing double quotation marks, in logical order; empty: leave quotes as written."""
+    no_break_after_numbers: bool = False
+    """Glue a number to the word after it (and a month name to its day) with a no-break space."""
     emphasis: str = "Italic"
     """Face style of ``em``: ``Italic`` for Latin; a heavier weight (``SemiBold``) for unslanted scripts."""
     emphasis_color: str = ""
@@ -120,6 +128,10 @@ def build_language(code: str, table: Mapping[str, Any]) -> Language:
                 code, "headline_scale", table.get("headline_scale", (1.4, 1.65, 1.9))
             ),
             punctuation_files=tuple(table.get("punctuation_files", ())),
+            calendars=_calendars(code, table.get("calendars", ("gregorian",))),
+            month_names=_month_names(code, table.get("month_names", ())),
+            quotes=tuple(str(q) for q in table.get("quotes", ())),
+            no_break_after_numbers=bool(table.get("no_break_after_numbers", False)),
             emphasis=str(table.get("emphasis", "Italic")),
             emphasis_color=str(table.get("emphasis_color", "")),
             full_stop=table.get("full_stop", "."),
@@ -143,6 +155,29 @@ def _three_floats(code: str, key: str, value: Any) -> tuple[float, float, float]
             hint=f"write {key} = [phone, tablet, desktop], e.g. [1.4, 1.65, 1.9]",
         ) from exc
     return phone, tablet, desktop
+
+
+CALENDARS = ("gregorian", "persian")
+
+
+def _calendars(code: str, value: Any) -> tuple[str, ...]:
+    calendars = tuple(str(v) for v in value)
+    if not calendars or any(c not in CALENDARS for c in calendars):
+        raise ConfigError(
+            f"language {code!r}: calendars = {list(calendars)!r}",
+            hint="a list of " + ", ".join(CALENDARS) + ", the main calendar first",
+        )
+    return calendars
+
+
+def _month_names(code: str, value: Any) -> tuple[str, ...]:
+    names = tuple(str(v) for v in value)
+    if names and len(names) != 12:
+        raise ConfigError(
+            f"language {code!r}: month_names has {len(names)} names, not 12",
+            hint="January to December, as the language's press prints them",
+        )
+    return names
 
 
 def select_languages(

@@ -24,7 +24,7 @@ from .fonts import FontFace, check_fonts
 from .gate import BlockedEdition, Blocker, publish_blockers
 from .pdf import FetchRefused, make_url_fetcher, pdf_bytes, write_pdf
 from .pipeline import ProgressCallback, RenderReport, render, render_pdfs
-from .searchable import extracted_word_share, text_words
+from .searchable import extracted_word_share, extracted_zwnj_share, text_words
 from .settings import FORMATS, RenderSettings, read_settings
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "check_fonts",
     "executor_for",
     "extracted_word_share",
+    "extracted_zwnj_share",
     "make_url_fetcher",
     "pdf_bytes",
     "publish_blockers",

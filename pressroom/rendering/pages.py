@@ -23,9 +23,11 @@ from .markdown import make_markdown, markdown_blocks
 from .metadata import article_head, bilingual_head, index_head
 from .plan import Edition, Plan, page_path
 from .templates import load_template, make_environment
+from .typography import install_typography
 
 if TYPE_CHECKING:
     import jinja2
+    from markdown_it import MarkdownIt
 
 CONTACT_URL = "https://www.wsws.org/en/special/pages/contact.html"
 _MARKED_KINDS = frozenset(
@@ -59,6 +61,8 @@ class PageBuilder:
         self.plan = plan
         self.project = plan.project
         self.md = make_markdown()
+        """Plain CommonMark (summaries for feeds and metadata); pages use :meth:`markdown`."""
+        self._mds: dict[str, MarkdownIt] = {}
         self._articles: dict[str, Article] = {}
         self._envs: dict[str, jinja2.Environment] = {}
         self._site: dict[str, SiteTranslations] = {}
@@ -148,7 +152,13 @@ class PageBuilder:
             "untranslated": untranslated,
             "language": self.project.languages[lang] if lang != source else None,
         }
-        return markdown_blocks(self.md, text, env)
+        return markdown_blocks(self.markdown(lang), text, env)
+
+    def markdown(self, lang: str) -> MarkdownIt:
+        """The Markdown parser of one language: CommonMark plus its quotes and no-break spaces."""
+        if lang not in self._mds:
+            self._mds[lang] = install_typography(make_markdown(), self.project.languages[lang])
+        return self._mds[lang]
 
     def headline(self, lang: str, slug: str) -> tuple[str, str]:
         """Title and byline in ``lang`` (the English ones where there is no translation)."""

@@ -51,8 +51,9 @@ def actual_text_spans(mode: str) -> Iterator[None]:
     i.e. in drawing order, and the span sits in a ``/ReversedChars`` marked-content
     sequence, the PDF's way of saying so (ISO 32000-1 14.8.2.5.3); poppler ignores
     that tag and reads ActualText in drawing order, so it recovers the word.
-    Right-to-left lines that read right without help (:func:`_reads_without_help`)
-    stay unmarked.
+    Right-to-left lines that read right without help stay unmarked, and in lines
+    that lose only empty-glyph characters (a ZWNJ) only the words holding one are
+    marked (:func:`_lost_clusters`).
 
     WeasyPrint 70 has no hook for this; ``draw_first_line`` is wrapped for the
     duration and restored afterwards. The wrapper only adds marked-content operators
@@ -73,10 +74,14 @@ def actual_text_spans(mode: str) -> Iterator[None]:
                 return original(stream, textbox, *args, **kwargs)
             first = len(stream.stream)
             result = original(stream, textbox, *args, **kwargs)
-            if mode == "words" and _reads_without_help(stream, textbox):
-                return result
+            only: frozenset[int] | None = None
+            if mode == "words":
+                lost = _lost_clusters(stream, textbox)
+                if lost is not None and not lost:
+                    return result
+                only = lost
             try:
-                _mark_clusters(stream, first, textbox, by_word=mode == "words")
+                _mark_clusters(stream, first, textbox, by_word=mode == "words", only=only)
             except _NoMatch:
                 pass
             return result
@@ -101,20 +106,25 @@ _TJ = re.compile(rb"^\[(.*)\] TJ$", re.DOTALL)
 _TJ_ITEM = re.compile(rb"<([0-9a-f]*)>|(-?[0-9.]+(?:e-?[0-9]+)?)")
 
 
-def _reads_without_help(stream: Any, textbox: Any) -> bool:
-    """Whether extractors can read the drawn line from its glyphs alone.
+def _lost_clusters(stream: Any, textbox: Any) -> frozenset[int] | None:
+    """Where extractors cannot read the drawn line from its glyphs alone.
 
-    True when no glyph is raised or lowered (Nastaliq's cascading baseline, marks
-    placed off the baseline) and the fonts' ToUnicode maps, as WeasyPrint filled
-    them, give every cluster exactly its own characters. Such lines (most Persian
-    Naskh lines) are left unmarked: poppler reads them fully anyway, and PDFium
-    (Chromium's viewer) reads plain Naskh better than word spans.
+    ``None`` when a glyph is raised or lowered (Nastaliq's cascading baseline, marks
+    placed off the baseline) or a cluster's glyphs, by the fonts' ToUnicode maps as
+    WeasyPrint filled them, give other characters than its own: every word of the
+    line needs a span. Otherwise the byte offsets of the clusters drawn by no glyph
+    at all, whose characters extraction loses: a Persian ZWNJ (می‌کنند) is an empty
+    glyph, and without a span ``pdftotext`` gave 6 of the sample's 201. Only the
+    words holding those get spans; an empty set means the line reads right as drawn
+    (most Persian Naskh lines), and it is left unmarked: PDFium (Chromium's viewer)
+    reads plain Naskh better than word spans.
     """
     from weasyprint.text.ffi import ffi, pango
 
     utf8 = textbox.pango_layout.text.encode()
     line, _index = textbox.pango_layout.get_first_line()
     run = line.runs[0]
+    lost: set[int] = set()
     while run != ffi.NULL:
         item = run.data
         run = run.next
@@ -130,20 +140,27 @@ def _reads_without_help(stream: Any, textbox: Any) -> bool:
             if glyph == pango.PANGO_GLYPH_EMPTY or glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
                 continue
             if string.glyphs[i].geometry.y_offset:
-                return False
+                return None
             mapped.setdefault(string.log_clusters[i], []).append(font.to_unicode.get(glyph, ""))
-        for start, texts in mapped.items():
+        for start in starts:
             text = utf8[offset + start : offset + ends[start]].decode("utf-8", "replace")
-            if sorted(t for t in texts if t) != [text]:
-                return False
-    return True
+            if start not in mapped:
+                if text.strip():
+                    lost.add(offset + start)
+            elif sorted(t for t in mapped[start] if t) != [text] and text.strip():
+                # (A no-break space shares the space glyph, mapped to " ": harmless.)
+                return None
+    return frozenset(lost)
 
 
 _Key = tuple[int, int]
-_WORD = re.compile(rb"\S+")
+_WORD = re.compile(rb"(?:(?!\xc2\xa0)\S)+")
+"""A word of the UTF-8 line: no ASCII space, no no-break space (dates glue their parts with it)."""
 
 
-def _line_clusters(textbox: Any, *, by_word: bool = False) -> list[tuple[bytes, _Key | None, str, bool]]:
+def _line_clusters(
+    textbox: Any, *, by_word: bool = False, only: frozenset[int] | None = None
+) -> list[tuple[bytes, _Key | None, str, bool]]:
     """(glyph id in 4 hex digits, span key, span text, reversed) of each drawn glyph, in drawing order.
 
     Spans are glyph clusters, or with ``by_word`` the words (non-space characters)
@@ -152,6 +169,7 @@ def _line_clusters(textbox: Any, *, by_word: bool = False) -> list[tuple[bytes, 
     ``reversed`` set. Only the line's own bytes of the layout's text are searched for
     words (the layout holds the rest of the paragraph too), and a glyph's word is
     found by bisection, so a long paragraph costs no more per line than a short one.
+    With ``only`` (byte offsets), only the words holding one of them get a span.
     """
     from weasyprint.text.ffi import ffi, pango
 
@@ -162,6 +180,8 @@ def _line_clusters(textbox: Any, *, by_word: bool = False) -> list[tuple[bytes, 
     if by_word:
         line_start = int(line.start_index)
         for match in _WORD.finditer(utf8, line_start, line_start + int(line.length)):
+            if only is not None and not any(match.start() <= o < match.end() for o in only):
+                continue
             words.append((match.start(), match.end()))
             starts_of_words.append(match.start())
     glyphs: list[tuple[bytes, _Key | None, str, bool]] = []
@@ -210,13 +230,15 @@ def _span_start(text: str) -> bytes:
     return b"/Span <</ActualText " + data + b">> BDC"
 
 
-def _mark_clusters(stream: Any, first: int, textbox: Any, *, by_word: bool = False) -> None:
+def _mark_clusters(
+    stream: Any, first: int, textbox: Any, *, by_word: bool = False, only: frozenset[int] | None = None
+) -> None:
     """Rewrite the TJ operators appended since ``first``: one ActualText span per cluster or word.
 
     The glyphs of one span stay one hex string, so the stream grows by the marking
     operators only.
     """
-    glyphs = _line_clusters(textbox, by_word=by_word)
+    glyphs = _line_clusters(textbox, by_word=by_word, only=only)
     total = len(glyphs)
     ops = stream.stream[first:]
     out: list[Any] = []
@@ -298,22 +320,58 @@ def text_words(text: str) -> list[str]:
     return words
 
 
+def joined_words(text: str) -> list[str]:
+    """The words of ``text`` written with a zero-width non-joiner (می‌کنند), NFC, punctuation stripped."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFC", text)
+    folded = re.sub(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]", " ", folded)
+    words = []
+    for token in folded.split():
+        token = token.strip("".join(c for c in set(token) if unicodedata.category(c)[0] in "PS"))
+        if "\u200c" in token.strip("\u200c"):
+            words.append(token.strip("\u200c"))
+    return words
+
+
+def extracted_zwnj_share(expected_text: str, pdf_path: Path) -> float:
+    """Share of the words written with a ZWNJ in ``expected_text`` that ``pdftotext`` returns with it.
+
+    Persian writes a ZWNJ inside many words (می‌کنند, خانواده‌ها); text extracted
+    without it (میکنند) is not found by a search for the word. A multiset
+    comparison, like :func:`extracted_word_share`.
+    """
+    from collections import Counter
+
+    expected = Counter(joined_words(expected_text))
+    found = Counter(joined_words(_pdftotext(pdf_path)))
+    total = sum(expected.values())
+    if not total:
+        return 1.0
+    return sum(min(count, found[word]) for word, count in expected.items()) / total
+
+
+def _pdftotext(pdf_path: Path) -> str:
+    import shutil
+    import subprocess
+
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        raise RenderError("pdftotext is not installed", hint="sudo apt-get install poppler-utils")
+    return subprocess.run(
+        [tool, "-enc", "UTF-8", str(pdf_path), "-"], capture_output=True, check=True, timeout=60
+    ).stdout.decode("utf-8", "replace")
+
+
 def extracted_word_share(expected_text: str, pdf_path: Path) -> float:
     """Share of the words of ``expected_text`` that ``pdftotext`` recovers from the PDF.
 
     A multiset comparison: each expected word counts once per occurrence and is
     matched at most as often as it occurs in the extracted text.
     """
-    import shutil
-    import subprocess
     from collections import Counter
 
-    tool = shutil.which("pdftotext")
-    if tool is None:
-        raise RenderError("pdftotext is not installed", hint="sudo apt-get install poppler-utils")
-    extracted = subprocess.run(
-        [tool, "-enc", "UTF-8", str(pdf_path), "-"], capture_output=True, check=True, timeout=60
-    ).stdout.decode("utf-8", "replace")
+    extracted = _pdftotext(pdf_path)
     expected = Counter(text_words(expected_text))
     found = Counter(text_words(extracted))
     total = sum(expected.values())
