@@ -204,3 +204,17 @@ def test_byline_dates_in_the_pdf(
     byline = next(line for line in lines if "—" in line and ("2021" in line or "۲۰۲۱" in line))
     assert all(word in byline for word in present), byline
     assert not any(word in first_page for word in absent)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_running_head_fits_one_line(sample: Path, lang: str) -> None:
+    top_margin_pt = MARGIN_TOP_MM * 72 / 25.4
+    for kind in ("", ".bilingual"):
+        layout = subprocess.run(
+            ["pdftotext", "-bbox-layout", str(sample / lang / f"{SLUG}{kind}.pdf"), "-"],
+            capture_output=True, text=True, check=True,
+        ).stdout
+        for number, page in enumerate(layout.split("<page ")[1:], start=1):
+            bottoms = re.findall(r'<line xMin="[0-9.]+" yMin="[0-9.]+" xMax="[0-9.]+" yMax="([0-9.]+)"', page)
+            head = [float(y) for y in bottoms if float(y) < top_margin_pt]
+            assert len(head) == 1, (kind, number, head)

@@ -23,7 +23,7 @@ from .markdown import make_markdown, markdown_blocks
 from .metadata import article_head, bilingual_head, index_head
 from .plan import Edition, Plan, page_path
 from .templates import load_template, make_environment
-from .typography import install_typography
+from .typography import fit_running_head, install_typography, running_head_width_pt
 
 if TYPE_CHECKING:
     import jinja2
@@ -265,6 +265,7 @@ class PageBuilder:
         page.update(
             {
                 "title": title,
+                "running_title": self.running_head(lang, title),
                 "author": byline,
                 "byline": byline,
                 "date_iso": article.date.isoformat(),
@@ -320,6 +321,7 @@ class PageBuilder:
         page.update(
             {
                 "title": title,
+                "running_title": self.running_head(lang, title),
                 "author": byline,
                 "byline": byline,
                 "date_iso": article.date.isoformat(),
@@ -387,6 +389,12 @@ class PageBuilder:
         )
         page.update(index_head(self, lang))
         return self.render_template(lang, "index.html.j2", page)
+
+    def running_head(self, lang: str, title: str) -> str:
+        """The title as the PDF's running head: cut to one line of the page (:func:`fit_running_head`)."""
+        family = self.project.languages[lang].font_family
+        width = running_head_width_pt(self.plan.settings.page_size)
+        return fit_running_head(title, family, lang, width_pt=width)
 
     def _lang_order(self, code: str) -> int:
         order = [self.project.source_language, *self.project.targets]

@@ -18,6 +18,7 @@ markup), so every page and both columns of a bilingual edition follow the langua
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -92,3 +93,77 @@ def _month_pattern(months: list[str]) -> re.Pattern[str] | None:
 
 def _inline_children(state: Any) -> list[list[Any]]:
     return [token.children for token in state.tokens if token.type == "inline" and token.children]
+
+
+# --------------------------------------------------------------------------- running heads
+
+PAGE_WIDTHS_MM = {"A3": 297.0, "A4": 210.0, "A5": 148.0, "B5": 176.0, "LETTER": 215.9, "LEGAL": 215.9}
+RUNNING_HEAD_PT = 8.0
+"""Size of the running head (page.css.j2)."""
+INNER_MARGINS_MM = 16.0 + 24.0
+"""Left plus right margin of a page (page.css.j2 mirrors 16 and 24 mm)."""
+
+
+def running_head_width_pt(page_size: str) -> float:
+    """Width of the running head's line: the page's width less its margins, in points."""
+    words = page_size.split()
+    width_mm = PAGE_WIDTHS_MM.get(words[0].upper(), 210.0) if words else 210.0
+    if "landscape" in (w.lower() for w in words):
+        width_mm = {210.0: 297.0, 148.0: 210.0, 297.0: 420.0}.get(width_mm, width_mm)
+    if words and words[0].endswith("mm"):
+        width_mm = float(words[0][:-2])
+    return (width_mm - INNER_MARGINS_MM) * 72 / 25.4
+
+
+def fit_running_head(
+    title: str, family: str, lang: str, *, width_pt: float, size_pt: float = RUNNING_HEAD_PT
+) -> str:
+    """``title`` cut at a word and ended with … so it fits one line of ``width_pt`` at ``size_pt``.
+
+    Widths are measured as WeasyPrint will draw them: Pango shapes the text in the
+    installed ``family`` (Nastaliq's joined letters are far narrower than their
+    isolated forms). A title that fits is returned whole.
+    """
+    budget = width_pt * 0.95
+    if text_width(title, family, lang, size_pt) <= budget:
+        return title
+    words = title.split()
+    kept = ""
+    for word in words:
+        candidate = f"{kept} {word}" if kept else word
+        if text_width(candidate + " …", family, lang, size_pt) > budget:
+            break
+        kept = candidate
+    return (kept.rstrip(" :،,;—-") or words[0]) + " …"
+
+
+def text_width(text: str, family: str, lang: str, size: float) -> float:
+    """Width of ``text`` on one line, shaped by Pango in ``family`` at ``size`` (same unit back)."""
+    from weasyprint.text.ffi import ffi, gobject, pango
+
+    context = _pango_context(lang)
+    layout = ffi.gc(pango.pango_layout_new(context), gobject.g_object_unref)
+    description = ffi.gc(pango.pango_font_description_new(), pango.pango_font_description_free)
+    pango.pango_font_description_set_family(description, family.encode())
+    pango.pango_font_description_set_absolute_size(description, size * 1024 * 100)
+    pango.pango_layout_set_font_description(layout, description)
+    encoded = text.encode()
+    pango.pango_layout_set_text(layout, encoded, len(encoded))
+    line = pango.pango_layout_get_line_readonly(layout, 0)
+    ink, logical = ffi.new("PangoRectangle *"), ffi.new("PangoRectangle *")
+    pango.pango_layout_line_get_extents(line, ink, logical)
+    return float(logical.width) / 1024 / 100
+
+
+@functools.lru_cache(maxsize=8)
+def _pango_context(lang: str) -> Any:
+    from weasyprint.text.ffi import ffi, gobject, pango, pangoft2
+
+    font_map = ffi.gc(pangoft2.pango_ft2_font_map_new(), gobject.g_object_unref)
+    context = ffi.gc(pango.pango_font_map_create_context(font_map), gobject.g_object_unref)
+    pango.pango_context_set_language(context, pango.pango_language_from_string(lang.encode()))
+    _FONT_MAPS.append(font_map)  # the context does not own its font map
+    return context
+
+
+_FONT_MAPS: list[Any] = []
