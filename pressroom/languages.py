@@ -61,6 +61,10 @@ class Language:
     """Opening and closing double quotation marks, in logical order; empty: leave quotes as written."""
     no_break_after_numbers: bool = False
     """Glue a number to the word after it (and a month name to its day) with a no-break space."""
+    word_spacing: str = "normal"
+    """CSS ``word-spacing`` of the language's text: Nastaliq's own space is too narrow, Sinhala's too wide."""
+    justify: bool = False
+    """Justify paragraphs in print and on screens 600 px and wider, as the language's press sets them."""
     emphasis: str = "Italic"
     """Face style of ``em``: ``Italic`` for Latin; a heavier weight (``SemiBold``) for unslanted scripts."""
     emphasis_color: str = ""
@@ -132,6 +136,8 @@ def build_language(code: str, table: Mapping[str, Any]) -> Language:
             month_names=_month_names(code, table.get("month_names", ())),
             quotes=tuple(str(q) for q in table.get("quotes", ())),
             no_break_after_numbers=bool(table.get("no_break_after_numbers", False)),
+            word_spacing=str(table.get("word_spacing", "normal")),
+            justify=bool(table.get("justify", False)),
             emphasis=str(table.get("emphasis", "Italic")),
             emphasis_color=str(table.get("emphasis_color", "")),
             full_stop=table.get("full_stop", "."),

@@ -88,3 +88,18 @@ def test_emphasis_is_visible_and_never_slanted(probes: dict[Any, Any], lang: str
 def test_english_emphasis_stays_italic_beside_a_translation(probes: dict[Any, Any]) -> None:
     assert probes[("en", "article", DESKTOP)]["em"]["fontStyle"] == "italic"
     assert "PR en Italic" in probes[("en", "article", DESKTOP)]["em"]["fontFamily"]
+
+
+def test_urdu_word_spacing_and_justification(probes: dict[Any, Any]) -> None:
+    desktop, phone = probes[("ur", "article", DESKTOP)]["body"], probes[("ur", "article", PHONE)]["body"]
+    # Nastaliq's own space (0.13 em) plus 0.12 em: the tails of ے and ع no longer touch the next word.
+    spacing = float(desktop["wordSpacing"].removesuffix("px"))
+    assert spacing == pytest.approx(0.12 * desktop["fontSize"], rel=0.05)
+    assert desktop["textAlign"] == "justify"  # as Urdu papers set it; ragged on phones
+    assert phone["textAlign"] != "justify"
+
+
+def test_sinhala_word_spacing_is_brought_down(probes: dict[Any, Any]) -> None:
+    body = probes[("si", "article", DESKTOP)]["body"]
+    assert float(body["wordSpacing"].removesuffix("px")) == pytest.approx(-0.22 * body["fontSize"], rel=0.05)
+    assert probes[("en", "article", DESKTOP)]["body"]["wordSpacing"] in ("0px", "normal")

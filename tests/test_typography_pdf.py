@@ -215,6 +215,8 @@ def test_running_head_fits_one_line(sample: Path, lang: str) -> None:
             capture_output=True, text=True, check=True,
         ).stdout
         for number, page in enumerate(layout.split("<page ")[1:], start=1):
-            bottoms = re.findall(r'<line xMin="[0-9.]+" yMin="[0-9.]+" xMax="[0-9.]+" yMax="([0-9.]+)"', page)
-            head = [float(y) for y in bottoms if float(y) < top_margin_pt]
-            assert len(head) == 1, (kind, number, head)
+            boxes = re.findall(r'<line xMin="[0-9.]+" yMin="([0-9.]+)" xMax="[0-9.]+" yMax="([0-9.]+)"', page)
+            tops = sorted(float(top) for top, bottom in boxes if float(bottom) < top_margin_pt)
+            # poppler may cut one line at wide spaces into several: count rows, not pieces.
+            rows = [top for n, top in enumerate(tops) if n == 0 or top - tops[n - 1] > 4]
+            assert len(rows) == 1, (kind, number, tops)

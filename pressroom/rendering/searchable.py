@@ -154,8 +154,14 @@ def _lost_clusters(stream: Any, textbox: Any) -> frozenset[int] | None:
 
 
 _Key = tuple[int, int]
-_WORD = re.compile(rb"(?:(?!\xc2\xa0)\S)+")
-"""A word of the UTF-8 line: no ASCII space, no no-break space (dates glue their parts with it)."""
+_PUNCTUATION = "،؛؟۔.,:;!?()[]«»“”\"'"
+_PUNCT_BYTES = b"|".join(re.escape(c.encode()) for c in _PUNCTUATION)
+_WORD = re.compile(rb"(?:(?!" + _PUNCT_BYTES + rb"|\xc2\xa0)\S)+|" + _PUNCT_BYTES)
+"""A word of the UTF-8 line, or one punctuation mark: no space, no no-break space.
+
+A mark gets a span of its own: inside a reversed word span poppler moved an Urdu
+comma to the next word (جگایا ،ان); alone it keeps its place (جگایا، ان).
+"""
 
 
 def _line_clusters(
