@@ -6,6 +6,7 @@ desktop's (1280 px) on a rendered fixture project.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -103,3 +104,31 @@ def test_sinhala_word_spacing_is_brought_down(probes: dict[Any, Any]) -> None:
     body = probes[("si", "article", DESKTOP)]["body"]
     assert float(body["wordSpacing"].removesuffix("px")) == pytest.approx(-0.22 * body["fontSize"], rel=0.05)
     assert probes[("en", "article", DESKTOP)]["body"]["wordSpacing"] in ("0px", "normal")
+
+
+@pytest.mark.parametrize("lang", ("en", *LANGS))
+def test_skip_link_first_and_language_names_in_their_own_faces(probes: dict[Any, Any], lang: str) -> None:
+    page = probes[(lang, "article", DESKTOP)]
+    assert page["skip"] == {**page["skip"], "href": "#content", "first": True, "focusable": True}
+    assert page["skip"]["box"]["top"] + page["skip"]["box"]["height"] <= 0  # out of sight until focused
+    names = {item["lang"]: item["fontFamily"] for item in page["switcher"]}
+    assert set(names) == {"en", *LANGS}
+    for code, family in names.items():
+        assert family.startswith(f'"PR {code} Name"'), (code, family)
+
+
+def test_web_fonts_are_woff2_subsets_shown_while_loading(site: Path) -> None:
+    from fontTools.ttLib import TTFont
+
+    css = (site / "css" / "lang-ur.css").read_text("utf-8")
+    screen = css[css.index("@media screen { @font-face") :]
+    files = re.findall(r'url\("\.\./fonts/([^"]+)"\) format\("woff2"\)', screen)
+    assert files and screen.count("font-display: swap") >= len(files)
+    for name in files:
+        path = site / "fonts" / name
+        assert path.read_bytes()[:4] == b"wOF2"
+        if name.startswith("PR-ur-Regular"):
+            # A subset: Noto Nastaliq Urdu is 570 KB as TrueType.
+            assert path.stat().st_size < 200_000
+            with TTFont(path) as font:
+                assert ord("ہ") in font.getBestCmap() and ord("ژ") not in font.getBestCmap()

@@ -20,6 +20,7 @@ from .fonts import FontFace, family_stack, subset_font, unicode_range, weight_of
 from .plan import Plan
 from .templates import load_template, make_css_environment
 from .watermark import TILE_MM, write_watermark
+from .webfonts import name_faces, web_font_files
 
 SCREEN_BASE_PX = 18.0
 PHONE_BASE_PX = 17.0
@@ -44,6 +45,9 @@ def write_assets(plan: Plan, langs: Iterable[str]) -> list[Path]:
             raise RenderError(f"stylesheet render/{name} is missing", hint="restore it from pressroom")
         if atomic_write(out / name, templates[name].read_bytes()):
             written.append(out / name)
+    web_files, web_written = web_font_files(plan, langs)
+    written.extend(web_written)
+    written.extend(name_faces(plan))
     env = make_css_environment(plan.project)
     source = plan.project.source_language
     latin = plan.faces[source]
@@ -56,6 +60,7 @@ def write_assets(plan: Plan, langs: Iterable[str]) -> list[Path]:
         css = load_template(env, "lang.css.j2").render(
             lang=language,
             faces=faces,
+            web_files=web_files,
             stacks=stacks,
             latin_stacks=latin_stacks,
             emphasis_weight=weight_of(language.emphasis),

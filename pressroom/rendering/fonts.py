@@ -241,8 +241,11 @@ def _cmap(path: Path) -> frozenset[int]:
         return frozenset(font.getBestCmap())
 
 
-def subset_font(path: Path, codepoints: Sequence[int]) -> bytes:
-    """The font file cut down to the glyphs of ``codepoints`` (names and layout tables kept)."""
+def subset_font(path: Path, codepoints: Sequence[int], *, flavor: str | None = None) -> bytes:
+    """The font file cut down to the glyphs of ``codepoints`` (names and layout tables kept).
+
+    ``flavor="woff2"`` compresses it for the web (brotli).
+    """
     from io import BytesIO
 
     from fontTools import subset
@@ -251,6 +254,7 @@ def subset_font(path: Path, codepoints: Sequence[int]) -> bytes:
     options.layout_features = ["*"]
     options.name_IDs = ["*"]
     options.notdef_outline = True
+    options.flavor = flavor
     with subset.load_font(str(path), options, lazy=True) as font:
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=codepoints)

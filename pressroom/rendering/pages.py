@@ -195,6 +195,7 @@ class PageBuilder:
                 _href(self.plan, lang, "css/site.css"),
                 *[_href(self.plan, lang, f"css/lang-{code}.css") for code in self.css_langs(lang)],
                 _href(self.plan, lang, "css/content.css"),
+                _href(self.plan, lang, "css/names.css"),
             ],
             "print_stylesheets": [
                 _href(self.plan, lang, "css/print.css"),
