@@ -81,6 +81,10 @@ FONT_FAMILY = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}")
 """A font family name as it goes into CSS between quotes."""
 FONT_FILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,199}\.(?:ttf|otf|ttc|woff2?)", re.IGNORECASE)
 """A font file name (no folders: fonts are looked up in ``font_dirs``)."""
+CSS_COLOR = re.compile(r"#[0-9a-fA-F]{3,8}|")
+"""An emphasis colour as it goes into a stylesheet: a hex colour, or empty for the text colour."""
+CSS_SPACING = re.compile(r"normal|-?\d+(?:\.\d+)?(?:em|px|pt)")
+"""A word-spacing value as it goes into a stylesheet."""
 PACKAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 """An installed package folder name (no folders, no ``..``)."""
 PLURAL_FORMS = re.compile(r"nplurals\s*=\s*[1-6]\s*;\s*plural\s*=\s*[n0-9\s()!=<>&|?:%+*/-]+;?")
@@ -109,6 +113,23 @@ LANGUAGE = Table(
         "full_stop": Text(empty=False, max_length=4, what="punctuation of 1 to 4 characters"),
         "question_mark": Text(empty=False, max_length=4, what="punctuation of 1 to 4 characters"),
         "comma": Text(empty=False, max_length=4, what="punctuation of 1 to 4 characters"),
+        # Typography (docs/rendering.md): values that reach a stylesheet are patterns.
+        "headline_scale": ListOf(
+            Number(maximum=5), what="three numbers [phone, tablet, desktop]", max_items=3
+        ),
+        "emphasis": Text(choices=("Italic", "Medium", "SemiBold", "Bold")),
+        "emphasis_color": Text(pattern=CSS_COLOR, what="a colour like '#7a1c1c'"),
+        "punctuation_files": ListOf(
+            Text(pattern=FONT_FILE, what="a font file name like 'NotoSans-Regular.ttf'")
+        ),
+        "calendars": ListOf(
+            Text(choices=("gregorian", "persian")), what='a list like ["persian", "gregorian"]'
+        ),
+        "month_names": ListOf(Text(empty=False, max_length=40), what="twelve month names", max_items=12),
+        "quotes": ListOf(Text(empty=False, max_length=2), what='opening and closing marks like ["«", "»"]'),
+        "no_break_after_numbers": Flag(),
+        "word_spacing": Text(pattern=CSS_SPACING, what="'normal' or a length like '0.12em'"),
+        "justify": Flag(),
     }
 )
 """``[languages.<code>]``."""

@@ -157,13 +157,14 @@ def text_width(text: str, family: str, lang: str, size: float) -> float:
 
 @functools.lru_cache(maxsize=8)
 def _pango_context(lang: str) -> Any:
-    from weasyprint.text.ffi import ffi, gobject, pango, pangoft2
+    """A Pango context for ``lang``, kept for the life of the process.
 
-    font_map = ffi.gc(pangoft2.pango_ft2_font_map_new(), gobject.g_object_unref)
-    context = ffi.gc(pango.pango_font_map_create_context(font_map), gobject.g_object_unref)
+    Never freed on purpose: freeing it at interpreter exit (``ffi.gc``) crashed the
+    process after the tests had passed.
+    """
+    from weasyprint.text.ffi import pango, pangoft2
+
+    font_map = pangoft2.pango_ft2_font_map_new()
+    context = pango.pango_font_map_create_context(font_map)
     pango.pango_context_set_language(context, pango.pango_language_from_string(lang.encode()))
-    _FONT_MAPS.append(font_map)  # the context does not own its font map
     return context
-
-
-_FONT_MAPS: list[Any] = []
