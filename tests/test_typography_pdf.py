@@ -110,7 +110,7 @@ def test_persian_punctuation_comes_from_one_deliberate_face_per_weight(sample: P
     from fontTools.ttLib import TTFont
 
     css = (sample / "css" / "lang-fa.css").read_text("utf-8")
-    for weight in ("Regular", "SemiBold", "Bold"):
+    for weight in ("Regular", "Bold"):
         with TTFont(sample / "fonts" / f"PR-fa-Punct{weight}.ttf") as font:
             cmap = font.getBestCmap()
             assert font["name"].getDebugName(6) == f"NotoSans-{weight}"
@@ -167,7 +167,8 @@ def test_watermark_is_not_text_and_running_marks_are_artifacts(sample: Path, lan
     # watermark, outlines in the page background, is no longer read into the body lines.
     assert len([line for line in lines if "Unreviewed draft" in line]) == pages(pdf)
     assert len([line for line in lines if "Unreviewed draft" not in line]) <= 1, lines
-    assert (sample / "css" / f"watermark-{lang}.svg").read_text("utf-8").count("<path") > 5
+    with Image.open(sample / "css" / f"watermark-{lang}.png") as image:
+        assert image.mode == "RGBA" and image.getextrema()[3][1] > 0  # transparent, with a visible mark
     # Running head, page number and draft mark: pagination artifacts on every page.
     assert inflated(pdf).count(b"/Artifact\n<</Type /Pagination>>\nBDC") >= 3 * pages(pdf)
 

@@ -16,11 +16,11 @@ from pathlib import Path
 from ..errors import RenderError
 from ..fsio import atomic_write
 from ..site import iter_template_files, site_translations
-from .fonts import FontFace, family_stack, subset_font, unicode_range, weight_of
+from .fonts import FontFace, family_stack, unicode_range, weight_of
 from .plan import Plan
 from .templates import load_template, make_css_environment
 from .watermark import TILE_MM, write_watermark
-from .webfonts import name_faces, web_font_files
+from .webfonts import cached_subset, name_faces, web_font_files
 
 SCREEN_BASE_PX = 18.0
 PHONE_BASE_PX = 17.0
@@ -35,7 +35,7 @@ def write_assets(plan: Plan, langs: Iterable[str]) -> list[Path]:
         for face in faces:
             target = out / "fonts" / face.file_name
             if face.codepoints:
-                if atomic_write(target, subset_font(face.path, face.codepoints)):
+                if copy_if_changed(cached_subset(face.path, face.codepoints)[0], target):
                     written.append(target)
             elif copy_if_changed(face.path, target):
                 written.append(target)
@@ -102,7 +102,7 @@ def write_assets(plan: Plan, langs: Iterable[str]) -> list[Path]:
 
 
 def write_watermarks(plan: Plan, langs: Iterable[str]) -> list[Path]:
-    """``css/watermark-<code>.svg`` per language: its "Unreviewed draft" as outlines (:mod:`.watermark`)."""
+    """``css/watermark-<code>.png`` per language: its "Unreviewed draft" (:mod:`.watermark`)."""
     written = []
     out = plan.output_dir
     source = plan.project.source_language
@@ -110,7 +110,7 @@ def write_watermarks(plan: Plan, langs: Iterable[str]) -> list[Path]:
         language = plan.project.languages[code]
         text = site_translations(plan.project, code, include_drafts=True).gettext("Unreviewed draft")
         css_langs = [source] if code == source else [source, code]
-        target = out / "css" / f"watermark-{code}.svg"
+        target = out / "css" / f"watermark-{code}.png"
         if write_watermark(
             target,
             text,

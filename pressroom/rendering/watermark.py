@@ -1,14 +1,18 @@
-"""Rendering, watermark: the diagonal "Unreviewed draft" of draft PDFs as vector outlines.
+"""Rendering, watermark: the diagonal "Unreviewed draft" of draft PDFs as an image.
 
 Input: the watermark's words in one language and that language's stylesheets in the
-build folder (``css/lang-<code>.css``, fonts). Output: ``css/watermark-<code>.svg``,
-the words laid out by WeasyPrint in the language's own face, rotated, then turned
-into glyph outlines by poppler's ``pdftocairo -svg``. ``page-<code>-draft.css``
-paints it as the page background, which WeasyPrint draws as an ``/Artifact``: the
-watermark is no longer text, so ``pdftotext`` and screen readers no longer mix its
-words into the body lines, and it is not part of the structure tree.
+build folder (``css/lang-<code>.css``, fonts). Output: ``css/watermark-<code>.png``,
+the words laid out by WeasyPrint in the language's own face, rotated, rasterised
+with a transparent background by poppler's ``pdftocairo`` at :data:`DPI`.
+``page-<code>-draft.css`` paints it as the page background, which WeasyPrint draws
+as an ``/Artifact``: the watermark is no longer text, so ``pdftotext`` and screen
+readers no longer mix its words into the body lines, and it is not part of the
+structure tree. An image, not outlines: WeasyPrint embeds it once for all pages,
+where an SVG of glyph outlines was parsed and drawn again on every page (+30 ms
+a page).
 
-A file whose inputs did not change is not rebuilt (a key in its first line).
+Made once per text, face and stylesheet, it is kept in the per-user cache beside the
+font subsets (``watermarks/``); an unchanged build is not rewritten.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ TILE_MM = (170, 150)
 """Width and height of the watermark tile; page.css.j2 centres it on the page area."""
 SIZE_PT = 40
 COLOUR = "rgba(176, 0, 32, 0.13)"
+DPI = 200
+"""Resolution of the watermark image: a pale mark, sharp at print sizes."""
 
 
 def tile_html(text: str, lang: str, direction: str, stylesheets: Sequence[str]) -> str:
@@ -48,32 +54,31 @@ def tile_html(text: str, lang: str, direction: str, stylesheets: Sequence[str]) 
 def write_watermark(
     target: Path, text: str, *, lang: str, direction: str, stylesheets: Sequence[Path], fonts: Sequence[Path]
 ) -> bool:
-    """Write the watermark SVG for ``text`` unless an identical one is there; returns whether written."""
-    document = tile_html(text, lang, direction, [path.as_uri() for path in stylesheets])
-    digest = hashlib.sha256(document.encode())
+    """Write the watermark image for ``text`` unless an identical one is there; returns whether written."""
+    from .webfonts import cache_dir
+
+    # The key leaves out where the build is: a cached watermark serves every project.
+    digest = hashlib.sha256(tile_html(text, lang, direction, [path.name for path in stylesheets]).encode())
     for path in (*stylesheets, *fonts):
         digest.update(path.read_bytes() if path.suffix == ".css" else str(path.stat().st_size).encode())
-    key = f"<!-- pressroom watermark {digest.hexdigest()[:24]} -->\n"
-    try:
-        if target.read_text("utf-8").startswith(key):
-            return False
-    except FileNotFoundError:
-        pass
-    tool = shutil.which("pdftocairo")
-    if tool is None:
-        raise RenderError("pdftocairo is not installed", hint="sudo apt-get install poppler-utils")
-    from weasyprint import HTML
+    digest.update(str(DPI).encode())
+    cached = cache_dir().parent / "watermarks" / f"{digest.hexdigest()[:24]}.png"
+    if not cached.exists():
+        tool = shutil.which("pdftocairo")
+        if tool is None:
+            raise RenderError("pdftocairo is not installed", hint="sudo apt-get install poppler-utils")
+        from weasyprint import HTML
 
-    from .pdf import make_url_fetcher
+        from .pdf import make_url_fetcher
 
-    roots = sorted({path.parent.parent for path in (*stylesheets, *fonts)})
-    pdf = HTML(string=document, base_url=target.as_uri(), url_fetcher=make_url_fetcher(roots)).write_pdf()
-    with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / "watermark.pdf"
-        source.write_bytes(pdf)
-        svg = Path(tmp) / "watermark.svg"
-        subprocess.run([tool, "-svg", str(source), str(svg)], check=True, capture_output=True, timeout=60)
-        body = svg.read_text("utf-8")
-    if body.startswith("<?xml"):
-        body = body.split("?>", 1)[1].lstrip()
-    return atomic_write(target, key + body)
+        document = tile_html(text, lang, direction, [path.as_uri() for path in stylesheets])
+        roots = sorted({path.parent.parent for path in (*stylesheets, *fonts)})
+        pdf = HTML(string=document, base_url=target.as_uri(), url_fetcher=make_url_fetcher(roots)).write_pdf()
+        with tempfile.TemporaryDirectory() as tmp:
+            source = Path(tmp) / "watermark.pdf"
+            source.write_bytes(pdf)
+            command = [tool, "-png", "-transp", "-r", str(DPI), "-singlefile", str(source)]
+            command.append(f"{tmp}/watermark")
+            subprocess.run(command, check=True, capture_output=True, timeout=60)
+            atomic_write(cached, (Path(tmp) / "watermark.png").read_bytes())
+    return atomic_write(target, cached.read_bytes())

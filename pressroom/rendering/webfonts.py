@@ -9,7 +9,7 @@ Noto Nastaliq Urdu Regular goes from 570 KB to about 110 KB.
 
 Subsetting Nastaliq takes seconds, so subsets are kept in a per-user cache
 (``$PRESSROOM_CACHE_DIR``, else ``$XDG_CACHE_HOME/pressroom`` or
-``~/.cache/pressroom``) under the same key, and a build whose text did not change
+``~/.cache/pressroom``, folder ``fonts``) under the same key, and a build whose text did not change
 copies nothing.
 """
 
@@ -36,13 +36,33 @@ BASE_CODEPOINTS = frozenset(
 def cache_dir() -> Path:
     """Where subsets are kept between builds and projects."""
     if os.environ.get("PRESSROOM_CACHE_DIR"):
-        return Path(os.environ["PRESSROOM_CACHE_DIR"]) / "webfonts"
+        return Path(os.environ["PRESSROOM_CACHE_DIR"]) / "fonts"
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "pressroom" / "webfonts"
+    return Path(base) / "pressroom" / "fonts"
+
+
+_CODEPOINTS: dict[tuple[object, ...], frozenset[int]] = {}
+"""Characters per language, by the state of the files they come from (renders in one process)."""
 
 
 def language_codepoints(plan: Plan, code: str) -> frozenset[int]:
-    """Every character a page in ``code`` may show, besides :data:`BASE_CODEPOINTS`."""
+    """Every character a page in ``code`` may show, besides :data:`BASE_CODEPOINTS`.
+
+    Read again only when a catalog, source or template file changed.
+    """
+    project = plan.project
+    folders = [project.translations_dir / c for c in (code, *project.targets)]
+    folders += [project.source_dir, project.translations_dir / "templates"]
+    files = sorted(path for folder in folders if folder.is_dir() for path in folder.iterdir())
+    key = (code, project.root, repr(project.languages[code]), *((f, f.stat().st_mtime_ns) for f in files))
+    if key not in _CODEPOINTS:
+        if len(_CODEPOINTS) > 32:
+            _CODEPOINTS.clear()
+        _CODEPOINTS[key] = _read_codepoints(plan, code)
+    return _CODEPOINTS[key]
+
+
+def _read_codepoints(plan: Plan, code: str) -> frozenset[int]:
     from ..catalog import read_catalog
     from .locale import format_date, month_names
 
@@ -87,15 +107,34 @@ def web_font_files(plan: Plan, langs: Iterable[str]) -> tuple[dict[str, str], li
     return names, written
 
 
+def cached_subset(path: Path, codepoints: Sequence[int], *, flavor: str | None = None) -> tuple[Path, str]:
+    """The font file at ``path`` cut to ``codepoints``, from the cache or made once; and its key.
+
+    The key covers the file (path, size, modification time), the characters and the
+    format, so a changed font or text makes a new subset and an unchanged one costs
+    a file lookup.
+    """
+    stat = path.stat()
+    digest = hashlib.sha256(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{flavor}\0".encode())
+    digest.update(",".join(map(str, codepoints)).encode())
+    key = digest.hexdigest()[:16]
+    cached = cache_dir() / f"{key}.{flavor or path.suffix.lstrip('.')}"
+    if not cached.exists():
+        data = subset_font(path, codepoints, flavor=flavor)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(cached)
+    return cached, key
+
+
 def write_subset(face: FontFace, codepoints: Sequence[int], folder: Path) -> tuple[str, bool]:
     """Write ``face`` cut to ``codepoints`` as WOFF2 into ``folder``; returns (file name, written).
 
     Older subsets of the same face in ``folder`` are removed.
     """
-    digest = hashlib.sha256(face.path.read_bytes())
-    digest.update(",".join(map(str, codepoints)).encode())
-    key = digest.hexdigest()[:16]
     stem = Path(face.file_name).stem
+    cached, key = cached_subset(face.path, codepoints, flavor="woff2")
     name = f"{stem}.{key}.woff2"
     target = folder / name
     for old in folder.glob(f"{stem}.*.woff2"):
@@ -103,13 +142,6 @@ def write_subset(face: FontFace, codepoints: Sequence[int], folder: Path) -> tup
             old.unlink(missing_ok=True)
     if target.exists():
         return name, False
-    cached = cache_dir() / f"{key}.woff2"
-    if not cached.exists():
-        data = subset_font(face.path, codepoints, flavor="woff2")
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(cached)
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(cached, target)
     return name, True
@@ -140,8 +172,9 @@ def name_faces(plan: Plan) -> list[Path]:
         if changed:
             written.append(folder / file_name)
         rules.append(
-            f'@font-face {{ font-family: "PR {code} Name"; src: url("../fonts/{file_name}") format("woff2");'
-            " font-display: swap; }\n"
+            # Screens only: PDFs hide the switcher, and WeasyPrint would decode every face.
+            f'@media screen {{ @font-face {{ font-family: "PR {code} Name"; '
+            f'src: url("../fonts/{file_name}") format("woff2"); font-display: swap; }} }}\n'
             f'.language-switcher [lang|="{code}"] '
             f'{{ font-family: "PR {code} Name", "{regular.family}", serif; }}'
         )
