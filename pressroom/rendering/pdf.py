@@ -95,7 +95,7 @@ def pdf_bytes(
     logger.addHandler(handler)
     try:
         document = HTML(string=html_text, base_url=html_path.as_uri(), url_fetcher=fetcher)
-        options: dict[str, Any] = {}
+        options: dict[str, Any] = {"cache": _image_cache()}
         if variant:
             options["pdf_variant"] = variant
         guard = actual_text_spans(searchable_text) if searchable_text != "none" else contextlib.nullcontext()
@@ -157,6 +157,21 @@ def _missing_glyph_warnings(messages: Sequence[str]) -> list[str]:
         for code in re.findall(r"\(U\+([0-9A-Fa-f]{4,6})\)", message):
             chars.setdefault(chr(int(code, 16)), None)
     return [f"PDF: no font has {describe_character(char)}; drawn as a box" for char in chars]
+
+
+_IMAGES: dict[str, Any] = {}
+
+
+def _image_cache() -> dict[str, Any]:
+    """WeasyPrint's image cache, shared by the PDFs one process lays out.
+
+    The draft watermark (and an article's images) are decoded and re-encoded once per
+    process, not once per PDF (40 ms a PDF for the watermark); bounded, so a long
+    ``serve`` does not keep every image it ever saw.
+    """
+    if len(_IMAGES) > 64:
+        _IMAGES.clear()
+    return _IMAGES
 
 
 class _ListHandler(logging.Handler):

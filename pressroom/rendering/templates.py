@@ -8,6 +8,7 @@ jinja2 is imported inside the functions: the CLI's ``--help`` does not pay for i
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from ..errors import RenderError
@@ -69,11 +70,20 @@ def make_environment(
 
 
 def make_css_environment(project: Project) -> jinja2.Environment:
-    """jinja2 for the stylesheet templates: no autoescaping, no site strings."""
+    """jinja2 for the stylesheet templates: no autoescaping, no site strings.
+
+    One environment per set of template folders and process, so a template is
+    compiled once, not on every render (jinja2 reloads a file that changed).
+    """
+    return _css_environment(tuple(str(d) for d in template_dirs(project)))
+
+
+@functools.lru_cache(maxsize=8)
+def _css_environment(folders: tuple[str, ...]) -> jinja2.Environment:
     import jinja2
 
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(project)]),
+        loader=jinja2.FileSystemLoader(list(folders)),
         autoescape=False,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,

@@ -32,8 +32,8 @@ TILE_MM = (170, 150)
 """Width and height of the watermark tile; page.css.j2 centres it on the page area."""
 SIZE_PT = 40
 COLOUR = "rgba(176, 0, 32, 0.13)"
-DPI = 200
-"""Resolution of the watermark image: a pale mark, sharp at print sizes."""
+DPI = 150
+"""Resolution of the watermark image: a pale mark, smooth at print sizes, quick to embed."""
 
 
 def tile_html(text: str, lang: str, direction: str, stylesheets: Sequence[str]) -> str:
