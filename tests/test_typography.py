@@ -52,7 +52,6 @@ def render(lang: str, markdown: str) -> str:
         ("fa", 'نوشت: "دولت"', "نوشت: «دولت»"),
         ("fa", "نوشت: «[دولت] در»", "نوشت: «[دولت] در»"),
         ("si", 'එය "තවත් එක්" ලෙස', "එය “තවත් එක්” ලෙස"),
-        ("en", 'not to "blackmail" him', "not to “blackmail” him"),
     ],
 )
 def test_quotation_marks_per_language(lang: str, source: str, expected: str) -> None:

@@ -8,7 +8,8 @@ markup), so every page and both columns of a bilingual edition follow the langua
   opening and closing told apart by the character before each (logical order, so
   right-to-left text needs nothing special). Urdu opens with ” and closes with “:
   in a right-to-left line the opening mark stands at the right of the quotation and
-  must face it. Persian uses « », Sinhala and English “ ”. Single quotes and
+  must face it. Persian uses « », Sinhala “ ”; English, and a unit a draft leaves
+  in English, keep the author's marks. Single quotes and
   apostrophes are left as written.
 - ``no_break_after_numbers``: a space between a number and the word after it
   (``5 جنوری``, ``24 گھنٹوں``), and between a month name and the number after it
@@ -92,7 +93,18 @@ def _month_pattern(months: list[str]) -> re.Pattern[str] | None:
 
 
 def _inline_children(state: Any) -> list[list[Any]]:
-    return [token.children for token in state.tokens if token.type == "inline" and token.children]
+    """The children of each inline token in the language: a unit left in English (a draft's
+    untranslated paragraph, marked by :mod:`.markdown`) keeps English conventions."""
+    from ..segment import join_soft_breaks
+
+    untranslated: frozenset[str] = state.env.get("untranslated", frozenset())
+    return [
+        token.children
+        for token in state.tokens
+        if token.type == "inline"
+        and token.children
+        and not (untranslated and join_soft_breaks(token.content) in untranslated)
+    ]
 
 
 # --------------------------------------------------------------------------- running heads
