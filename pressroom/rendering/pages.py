@@ -248,12 +248,22 @@ class PageBuilder:
             raise RenderError(f"template {name}: {exc}", hint="check the template in render/") from exc
         return wrap_latin_runs(text, (self.project.source_language,))
 
+    def headline_fields(self, lang: str, article: Article, title: str, byline: str) -> dict[str, Any]:
+        """Headline, byline and date of a page, as article and bilingual pages both show them."""
+        return {
+            "title": title,
+            "running_title": self.running_head(lang, title),
+            "author": byline,
+            "byline": byline,
+            "date_iso": article.date.isoformat(),
+            "date_text": format_date(article.date, self.project.languages[lang]),
+        }
+
     # -- pages
 
     def article_page(self, lang: str, slug: str) -> str:
         article = self.article(slug)
         edition = self.edition(lang, slug)
-        language = self.project.languages[lang]
         editions = self.plan.editions[slug]
         path = page_path(lang, slug, "article")
         page = self.common(lang, "article", edition.draft, path)
@@ -265,12 +275,7 @@ class PageBuilder:
 
         page.update(
             {
-                "title": title,
-                "running_title": self.running_head(lang, title),
-                "author": byline,
-                "byline": byline,
-                "date_iso": article.date.isoformat(),
-                "date_text": format_date(article.date, language),
+                **self.headline_fields(lang, article, title, byline),
                 "body_html": Markup("".join(self.body_blocks(lang, slug))),
                 "alternates": alts,
                 "x_default": x_default,
@@ -321,12 +326,7 @@ class PageBuilder:
         alts, _ = self.alternates(lang, targets)
         page.update(
             {
-                "title": title,
-                "running_title": self.running_head(lang, title),
-                "author": byline,
-                "byline": byline,
-                "date_iso": article.date.isoformat(),
-                "date_text": format_date(article.date, language),
+                **self.headline_fields(lang, article, title, byline),
                 "source_title": article.title,
                 "source_byline": article.author,
                 "source_date_text": format_date(article.date, source_language),
