@@ -56,6 +56,33 @@ def _open_exclusive(path: Path) -> tuple[int, Path]:
     raise FileExistsError(errno.EEXIST, "no free temporary name", str(path))
 
 
+def _replace_with(path: Path, payload: bytes, *, before_replace: Callable[[], None] | None = None) -> None:
+    """Put ``payload`` at ``path`` through a unique temporary file and ``os.replace``.
+
+    The temporary file is synced and given the file's mode (0o644 for a new file);
+    ``before_replace`` runs last, when it can still stop the replace by raising.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_path = _open_exclusive(path)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            mode = 0o644
+        os.chmod(tmp_path, mode)
+        if before_replace is not None:
+            before_replace()
+        os.replace(tmp_path, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_path)
+        raise
+
+
 def atomic_write(path: Path, data: str | bytes, *, only_if_changed: bool = True) -> bool:
     """Write ``data`` to ``path`` atomically; return whether the file was (re)written.
 
@@ -71,24 +98,7 @@ def atomic_write(path: Path, data: str | bytes, *, only_if_changed: bool = True)
             pass
     if path.is_dir():
         raise WorkflowError("is a directory, expected a file", path=path, hint="move the folder away")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_path = _open_exclusive(path)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp_path, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp_path, 0o644)
-        os.replace(tmp_path, path)
-    except BaseException:
-        try:
-            os.unlink(tmp_path)
-        except FileNotFoundError:
-            pass
-        raise
+    _replace_with(path, payload)
     return True
 
 
@@ -275,25 +285,11 @@ def replace_if_unchanged(path: Path, data: str | bytes, *, read_digest: str | No
             return False
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = _open_exclusive(path)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            mode = path.stat().st_mode & 0o777
-        except FileNotFoundError:
-            mode = 0o644
-        os.chmod(tmp_name, mode)
+    def still_as_read() -> None:
         if file_digest(path) != read_digest:
             raise ChangedOnDiskError("changed on disk while we worked on it", path=path)
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
+
+    _replace_with(path, payload, before_replace=still_as_read)
     return True
 
 
