@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,3 +82,24 @@ def sample_project(tmp_path: Path) -> Path:
         if (REPO / name).exists():
             shutil.copy2(REPO / name, root / name)
     return root
+
+
+def pdftext(path: Path, page: int | None = None, *, raw: bool = False) -> str:
+    """pdftotext's text of a PDF (one page if given); ``raw``: content-stream order."""
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    mode = ["-raw"] if raw else []
+    return subprocess.run(
+        ["pdftotext", *mode, "-enc", "UTF-8", *pages, str(path), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
+
+
+def inflated(path: Path) -> bytes:
+    """The PDF with every Flate stream decompressed, for looking up catalog entries and operators."""
+    data = path.read_bytes()
+    parts = [data]
+    for match in re.finditer(rb"stream\r?\n", data):
+        try:
+            parts.append(zlib.decompressobj().decompress(data[match.end() :]))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)

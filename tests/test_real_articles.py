@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import pdftext
 from showcase import EMBED, SLUG, TRANSLATIONS, UNTRANSLATED, make_showcase
 
 from pressroom.project import load_project
@@ -63,11 +64,6 @@ def elements(path: Path) -> list[tuple[str, dict[str, str | None], str]]:
     return [(tag, attrs, "".join(text)) for tag, attrs, text in parser.elements]
 
 
-def pdf_text(path: Path) -> str:
-    """The PDF's text in content-stream order (pdftotext's default reorders RTL lines)."""
-    return subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
-    ).stdout.decode("utf-8")
 
 
 def test_every_page_renders_without_failure_or_warning(showcase: tuple[Path, RenderReport]) -> None:
@@ -88,7 +84,7 @@ def test_code_is_isolated_left_to_right(showcase: tuple[Path, RenderReport], lan
     assert pres and all(attrs.get("dir") == "ltr" for attrs in pres)
     assert {"count.py --help", "signatures.csv"} <= {text for _, text in codes}
     assert all(attrs.get("dir") == "ltr" for attrs, _ in codes)
-    text = pdf_text(build / lang / f"{SLUG}.pdf")
+    text = pdftext(build / lang / f"{SLUG}.pdf", raw=True)
     assert "$ python count.py signatures.csv\nCounted 18,500 signatures (3.5% from Karachi)!" in text
     css = (build / "css" / "content.css").read_text("utf-8")
     assert "pre, code, kbd, samp { direction: ltr; text-align: left; }" in css
@@ -106,7 +102,7 @@ def test_untranslated_paragraph_is_one_english_unit(showcase: tuple[Path, Render
     # No element inside it: the Latin-run wrapper leaves a source-language element alone.
     inside = [tag for tag, _attrs, text in found if "seventy-two" in text]
     assert inside == ["html", "body", "main", "article", "div", "p"]
-    text = pdf_text(build / lang / f"{SLUG}.pdf")
+    text = pdftext(build / lang / f"{SLUG}.pdf", raw=True)
     assert " ".join(text.split()).count(UNTRANSLATED_TEXT) == 1
 
 
@@ -156,7 +152,7 @@ def test_raw_html_kept_translated_and_cleaned(showcase: tuple[Path, RenderReport
     caption = next(text for tag, attrs, text in found if attrs.get("class") == "embed-link")
     assert caption == f"{TRANSLATIONS[lang][15]} {EMBED}"
     # In the PDF the embed is its caption and link.
-    text = pdf_text(build / lang / f"{SLUG}.pdf")
+    text = pdftext(build / lang / f"{SLUG}.pdf", raw=True)
     assert EMBED in text and TRANSLATIONS[lang][15].split(":")[0] in text
     # The English page keeps the same structure, in English.
     english = elements(build / "en" / f"{SLUG}.html")
@@ -193,11 +189,11 @@ def test_numbers_in_the_readers_digits(showcase: tuple[Path, RenderReport]) -> N
     css = (build / "css" / "content.css").read_text("utf-8")
     assert "ol:lang(fa) { list-style-type: persian; }" in css
     assert "ol:lang(ur)" not in css
-    fa_text = pdf_text(build / "fa" / f"{SLUG}.pdf")
+    fa_text = pdftext(build / "fa" / f"{SLUG}.pdf", raw=True)
     assert "۱۲٬۴۰۰" in fa_text and "۶۷٫۰" in fa_text
     # List markers, each drawn on its own (pdftotext -raw gives right-to-left lines in visual order).
     for digits, lang in (("۱۲۳", "fa"), ("123", "ur")):
-        lines = set(pdf_text(build / lang / f"{SLUG}.pdf").splitlines())
+        lines = set(pdftext(build / lang / f"{SLUG}.pdf", raw=True).splitlines())
         assert all({f".{digit}", f"{digit}."} & lines for digit in digits), lang
 
 

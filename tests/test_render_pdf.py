@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 import socket
 import subprocess
-import zlib
 from pathlib import Path
 
 import pytest
+from conftest import inflated, pdftext
 from test_render_html import TRANSLATIONS, make_project
 
 from pressroom.errors import FontMissingError
@@ -54,11 +54,6 @@ def pdffonts(path: Path) -> list[dict[str, str]]:
     return rows
 
 
-def pdftext(path: Path, page: int | None = None) -> str:
-    pages = ["-f", str(page), "-l", str(page)] if page else []
-    return subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", *pages, str(path), "-"], capture_output=True, check=True
-    ).stdout.decode("utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -90,16 +85,6 @@ def test_pdf_metadata_fonts_and_pages(built: Path, lang: str) -> None:
     assert all(re.fullmatch(r"Noto[A-Za-z]+-(Regular|Bold|SemiBold|Italic)", name) for name in names), names
 
 
-def inflated(path: Path) -> bytes:
-    """The PDF with every Flate stream decompressed, for looking up catalog entries."""
-    data = path.read_bytes()
-    parts = [data]
-    for match in re.finditer(rb"stream\r?\n", data):
-        try:
-            parts.append(zlib.decompressobj().decompress(data[match.end() :]))
-        except zlib.error:
-            continue
-    return b"\n".join(parts)
 
 
 def test_pdf_language_and_pdf_ua(built: Path) -> None:

@@ -10,11 +10,10 @@ import re
 import shutil
 import subprocess
 import tempfile
-import zlib
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, inflated, pdftext
 from PIL import Image
 
 from pressroom.project import load_project
@@ -121,22 +120,8 @@ def test_persian_punctuation_comes_from_one_deliberate_face_per_weight(sample: P
     assert stacks and all(re.search(r'"PR fa (?:Regular|Bold|SemiBold)", .*"PR fa Punct', s) for s in stacks)
 
 
-def inflated(pdf: Path) -> bytes:
-    """Every Flate stream of the PDF decompressed (object streams and page contents)."""
-    data = pdf.read_bytes()
-    parts = [data]
-    for match in re.finditer(rb"stream\r?\n", data):
-        try:
-            parts.append(zlib.decompressobj().decompress(data[match.end() :]))
-        except zlib.error:
-            continue
-    return b"\n".join(parts)
 
 
-def pdftext(pdf: Path) -> str:
-    return subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
-    ).stdout.decode("utf-8")
 
 
 def pages(pdf: Path) -> int:
