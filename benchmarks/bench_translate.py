@@ -9,10 +9,11 @@ cap** three ways, each measurement in a fresh child process (model loading untim
   calls it; its ``translate_batch`` is given ``max_decoding_length=cap`` (256 is what
   it uses anyway: CTranslate2's default);
 - ``raw``: one ``Translator.translate_batch`` over all the tokenised segments,
-  ``batch_type="tokens"``; with glibc's defaults (``raw``), with ``mallopt`` at start
-  (``raw+mallopt``, what pressroom does) and with ``MALLOC_MMAP_MAX_=0
+  ``batch_type="tokens"``, ``max_batch_size`` 2048 unless named: with glibc's
+  defaults (``raw``), with ``mallopt`` at start (``raw+mallopt``, what pressroom does)
+  at ``max_batch_size`` 1024, 2048 and 4096, and with ``MALLOC_MMAP_MAX_=0
   MALLOC_TRIM_THRESHOLD_=1073741824`` in the environment (``raw+env``); the fastest
-  of those is "best raw";
+  of those with the allocator fixed is "best raw";
 - ``ours``: ``workflow.py translate`` in-process on a project holding one catalog of
   the segments (catalog I/O, sentence splitting, batching, saving every batch,
   provenance; draft cache off), its cap pinned to the same value.
@@ -33,6 +34,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -51,6 +53,8 @@ BEAM = 4
 SHORT_CAP = 76
 LONG_CAP = 256
 REPEATS = 3
+RAW_BATCH = 2048
+RAW_KINDS = ("raw", "raw+mallopt@1024", "raw+mallopt", "raw+mallopt@4096", "raw+env")
 ENV_MALLOC = {"MALLOC_MMAP_MAX_": "0", "MALLOC_TRIM_THRESHOLD_": str(1 << 30)}
 
 
@@ -68,7 +72,7 @@ def news_segments(count: int, *, seed: int = 11) -> list[str]:
 # --------------------------------------------------------------------------- children
 
 
-def _child_raw(segments: list[str], cap: int, *, mallopt: bool) -> tuple[float, float]:
+def _child_raw(segments: list[str], cap: int, *, mallopt: bool, batch: int) -> tuple[float, float]:
     if mallopt:
         from pressroom.draft.allocator import keep_freed_memory
 
@@ -82,7 +86,7 @@ def _child_raw(segments: list[str], cap: int, *, mallopt: bool) -> tuple[float, 
     tokens = [processor.encode(s, out_type=str) for s in segments]
     started, cpu = time.perf_counter(), time.process_time()
     translator.translate_batch(
-        tokens, beam_size=BEAM, max_batch_size=1024, batch_type="tokens", max_decoding_length=cap
+        tokens, beam_size=BEAM, max_batch_size=batch, batch_type="tokens", max_decoding_length=cap
     )
     return time.perf_counter() - started, time.process_time() - cpu
 
@@ -173,14 +177,15 @@ def child(argv: list[str]) -> None:
     result: dict[str, float]
     if kind == "argos":
         result = dict(zip(("seconds", "cpu"), _child_argos(segments, cap), strict=True))
-    elif kind in ("raw", "raw+env", "raw+mallopt"):
-        result = dict(
-            zip(("seconds", "cpu"), _child_raw(segments, cap, mallopt=kind == "raw+mallopt"), strict=True)
-        )
+    elif kind.startswith("raw"):
+        name, _, batch = kind.partition("@")
+        timed = _child_raw(segments, cap, mallopt=name == "raw+mallopt", batch=int(batch or RAW_BATCH))
+        result = dict(zip(("seconds", "cpu"), timed, strict=True))
     elif kind == "ours":
         result = _child_ours(segments, cap)
     else:
         raise SystemExit(f"unknown kind {kind}")
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
 
@@ -191,7 +196,7 @@ def measure(kind: str, cap: int, count: int) -> dict[str, float]:
     """Run one timed path in a fresh interpreter; its JSON result."""
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: modules compiled once, not every run
-    if kind == "raw+env":
+    if kind.startswith("raw+env"):
         env.update(ENV_MALLOC)
     root = Path(__file__).resolve().parent.parent
     done = subprocess.run(
@@ -208,40 +213,48 @@ def measure(kind: str, cap: int, count: int) -> dict[str, float]:
     return result
 
 
-def _line(label: str, seconds: float, cpu: float, count: int) -> None:
-    print(f"  {label:<26} {seconds:8.1f}s  {count / seconds:6.2f} segments/s  CPU {cpu:7.1f}s", flush=True)
+def _line(label: str, seconds: float, cpu: float, count: int, peak: float) -> None:
+    print(
+        f"  {label:<36} {seconds:8.1f}s  {count / seconds:6.2f} segments/s  CPU {cpu:7.1f}s  "
+        f"peak {peak:5.0f} MB",
+        flush=True,
+    )
 
 
 def compare(cap: int, count: int, repeats: int) -> dict[str, float]:
     """All paths at one cap; the ratios (ours vs argos, ours vs best raw)."""
     print(f"cap {cap} tokens, {count} segments, beam {BEAM}, load {os.getloadavg()[0]:.1f}", flush=True)
-    times: dict[str, list[float]] = {"raw": [], "raw+mallopt": [], "raw+env": [], "ours": []}
+    times: dict[str, list[float]] = {kind: [] for kind in (*RAW_KINDS, "ours")}
     cpus: dict[str, list[float]] = {kind: [] for kind in times}
+    peaks: dict[str, list[float]] = {kind: [] for kind in times}
     decode: list[float] = []
     for _ in range(repeats):  # alternate, so load drifts hit every path alike
         for kind in times:
             result = measure(kind, cap, count)
             times[kind].append(result["seconds"])
             cpus[kind].append(result["cpu"])
+            peaks[kind].append(result["peak_mb"])
             if kind == "ours":
                 decode.append(result["decode"])
     argos_result = measure("argos", cap, count)
     argos = argos_result["seconds"]
     median = {kind: statistics.median(values) for kind, values in times.items()}
     cpu = {kind: statistics.median(values) for kind, values in cpus.items()}
-    _line("argostranslate per segment", argos, argos_result["cpu"], count)
-    for kind in ("raw", "raw+mallopt", "raw+env"):
-        _line(f"{kind} translate_batch", median[kind], cpu[kind], count)
-    _line("workflow.py translate", median["ours"], cpu["ours"], count)
+    peak = {kind: max(values) for kind, values in peaks.items()}
+    _line("argostranslate per segment", argos, argos_result["cpu"], count, argos_result["peak_mb"])
+    for kind in RAW_KINDS:
+        _line(f"{kind} translate_batch", median[kind], cpu[kind], count, peak[kind])
+    _line("workflow.py translate", median["ours"], cpu["ours"], count, peak["ours"])
     inside = statistics.median(decode)
     overhead = 100 * (median["ours"] / inside - 1)
-    print(f"  {'  of which translate_batch':<26} {inside:8.1f}s  (own overhead {overhead:.1f}%)")
-    best = min(median["raw+mallopt"], median["raw+env"])
+    print(f"  {'  of which translate_batch':<36} {inside:8.1f}s  (own overhead {overhead:.1f}%)")
+    best = min(median[kind] for kind in RAW_KINDS if kind != "raw")
     ratios = {
         "vs_argos": argos / median["ours"],
         "vs_best_raw": median["ours"] / best - 1,
         "mallopt_gain": median["raw"] / median["raw+mallopt"],
     }
+    print(f"  best raw: {min((k for k in RAW_KINDS if k != 'raw'), key=median.__getitem__)}")
     print(
         f"  ours vs argostranslate {ratios['vs_argos']:.2f}x (aim >= 3x); ours vs best raw "
         f"{100 * ratios['vs_best_raw']:+.1f}% (aim <= +10%); mallopt vs glibc defaults "

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
@@ -383,3 +384,55 @@ def test_the_decoder_sets_the_allocator_before_loading_a_model(
     write_catalog_text(root, "ur", "one", STORY.split('msgid "Health')[0])
     report = draft_missing(load_project(root))
     assert report.decoded and calls == ["allocator"]
+
+
+def test_each_batch_is_decoded_whole_within_its_token_budget(
+    tmp_path: Path, installed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CTranslate2 gets our batches as they are: counted with the tokens the model adds, never split again.
+
+    It splits a call whose tokens (end token included) exceed ``max_batch_size``; a
+    batch split into two decodes every step twice at a fixed cost (see ``run._batches``).
+    """
+    from tiny_argos import news_sentences
+
+    import pressroom.draft.decoder as decoder
+
+    calls: list[tuple[int, int, int]] = []
+    original = decoder.Decoder.translate
+
+    def recording(self: decoder.Decoder, units: Any, tokens: Any) -> Any:
+        inner = self.translator
+
+        class Spy:
+            def translate_batch(self, source: list[list[str]], **options: Any) -> Any:
+                counted = sum(len(t) for t in source)
+                calls.append((counted + len(source) * extras, options["max_batch_size"], len(source)))
+                return inner.translate_batch(source, **options)
+
+        extras = self.source_extras
+        self.translator = Spy()
+        try:
+            return original(self, units, tokens)
+        finally:
+            self.translator = inner
+
+    monkeypatch.setattr(decoder.Decoder, "translate", recording)
+    import sentencepiece
+
+    sentences = news_sentences(24, seed=3)
+    processor = sentencepiece.SentencePieceProcessor(
+        model_file=str(next(installed.rglob("sentencepiece.model")))
+    )
+    # A budget the three shortest sentences fill exactly when the end tokens are not counted.
+    budget = sum(sorted(len(processor.encode(s, out_type=str)) for s in sentences)[:3])
+    config = f"[translate]\nmax_batch_tokens = {budget}\ncache = false\n"
+    root = make_project(tmp_path / "p", targets=["ur"], config=config)
+    body = "".join(f'msgid "{s}"\nmsgstr ""\n\n' for s in sentences)
+    write_catalog_text(root, "ur", "story", body)
+    report = draft_missing(load_project(root))
+    assert report.drafted == 24 and report.batches == len(calls) > 2
+    assert sum(size for _, _, size in calls) == 24 and max(size for _, _, size in calls) > 1
+    for counted, max_batch_size, _ in calls:
+        assert counted <= budget, calls  # the budget holds with the model's own tokens counted
+        assert max_batch_size == 0 or max_batch_size >= counted  # not split again

@@ -135,8 +135,7 @@ class Decoder:
             list(tokens),
             target_prefix=prefixes if any(prefixes) else None,
             beam_size=self.beam_size,
-            max_batch_size=self.max_batch_tokens,
-            batch_type="tokens",
+            max_batch_size=0,  # batched already (run._batches); see there why not again
             max_decoding_length=cap,
             replace_unknowns=True,
         )

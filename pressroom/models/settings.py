@@ -121,7 +121,7 @@ def read_settings(project: Project) -> TranslateSettings:
         compute_type=str(table.get("compute_type", "auto")),
         inter_threads=_int(table, "inter_threads", 1, 1),
         intra_threads=_int(table, "intra_threads", 0),
-        max_batch_tokens=_int(table, "max_batch_tokens", 1024, 1),
+        max_batch_tokens=_int(table, "max_batch_tokens", 2048, 1),
         max_length_factor=_positive(table, "max_length_factor", 2.0),
         engines=engines,
         packages={str(k): str(v) for k, v in dict(table.get("package", {})).items() if v},
