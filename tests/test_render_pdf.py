@@ -302,6 +302,72 @@ def test_parallel_render_writes_the_same_pages(tmp_path: Path) -> None:
             assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
         if name.endswith(".pdf"):
             assert pdfinfo(tmp_path / "one" / name)["Pages"] == pdfinfo(tmp_path / "two" / name)["Pages"]
+    # Into the same folder (PDFs name images by their URL), every byte is the same.
+    pdfs = {name: (tmp_path / "one" / name).read_bytes() for name in names if name.endswith(".pdf")}
+    again = render(
+        load_project(root), ["fa", "si"], formats=("pdf",), output_dir=tmp_path / "one", jobs=2, force=True
+    )
+    assert len(again.written) == len(pdfs)
+    for name, data in pdfs.items():
+        assert (tmp_path / "one" / name).read_bytes() == data, name
+
+
+def test_pages_sharing_font_configurations_are_the_pages_each_would_be_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A render shares WeasyPrint's font configurations between pages; not one PDF byte moves."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    from pressroom.rendering.pdf import FontConfigs
+
+    root = make_project(tmp_path / "press")
+    article = (root / "source" / "miners.md").read_text("utf-8")
+    (root / "source" / "second.md").write_text(article.replace("slug: miners", "slug: second"), "utf-8")
+    for catalog in (root / "translations").glob("*/miners.po"):
+        (catalog.parent / "second.po").write_bytes(catalog.read_bytes())
+    made: list[object] = []
+    original = FontConfigs.for_page
+
+    def counting(self: FontConfigs, html_text: str) -> object:
+        config = original(self, html_text)
+        made.append(config)
+        return config
+
+    monkeypatch.setattr(FontConfigs, "for_page", counting)
+    shared = render(load_project(root), formats=("pdf",), force=True, include_drafts=True)
+    pdfs = sorted(p for p in shared.written if p.suffix == ".pdf")
+    # One per language: both articles, article and bilingual pages, link the same stylesheets.
+    assert len(pdfs) == 14 and len({id(c) for c in made}) == 4
+    together = {p: p.read_bytes() for p in pdfs}
+    monkeypatch.setattr(FontConfigs, "for_page", lambda self, html_text: FontConfiguration())
+    alone = render(load_project(root), formats=("pdf",), force=True, include_drafts=True)
+    assert sorted(p for p in alone.written if p.suffix == ".pdf") == pdfs
+    for path in pdfs:
+        assert path.read_bytes() == together[path], path
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_render_leaves_no_font_copies_behind(tmp_path: Path, jobs: int) -> None:
+    """WeasyPrint copies every page's fonts into a temporary folder; none outlives the render."""
+    import os
+    import sys
+
+    from conftest import REPO
+
+    root = make_project(tmp_path / "press")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    command = [sys.executable, str(REPO / "workflow.py"), "--project", str(root), "-q", "render"]
+    done = subprocess.run(
+        [*command, "--format", "pdf", "--jobs", str(jobs)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TMPDIR": str(temporary)},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(list((root / "build").rglob("*.pdf"))) >= 4
+    assert sorted(p.name for p in temporary.iterdir()) == []
 
 
 def _page_number_x(pdf: Path, number: str) -> tuple[float, float]:

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from .plan import Plan, Task
-from .worker import TaskResult, run_task
+from .worker import TaskResult, release, run_task
 
 
 class Executor(Protocol):
@@ -30,8 +30,11 @@ class SerialExecutor:
 
     def run(self, plan: Plan, tasks: Sequence[Task]) -> Iterator[TaskResult]:
         """Run the tasks one after another."""
-        for task in tasks:
-            yield run_task(plan, task)
+        try:
+            for task in tasks:
+                yield run_task(plan, task)
+        finally:
+            release()
 
 
 class PoolExecutor:
@@ -67,8 +70,12 @@ _WORKER_PLAN: Plan | None = None
 
 
 def _init_worker(plan: Plan) -> None:
+    import multiprocessing.util
+
     global _WORKER_PLAN
     _WORKER_PLAN = plan
+    # A pool worker leaves through os._exit: only multiprocessing's finalizers run there.
+    multiprocessing.util.Finalize(None, release, exitpriority=10)
 
 
 def _run_in_worker(task: Task) -> TaskResult:

@@ -21,7 +21,7 @@ from .failures import PageFailure, failure_cause
 from .fonts import describe_character
 from .media import publish_media
 from .pages import PageBuilder
-from .pdf import write_pdf
+from .pdf import FontConfigs, write_pdf
 from .plan import Plan, Task, page_path
 
 
@@ -39,8 +39,28 @@ class TaskResult:
     """Outputs of the task that could not be made, and why."""
 
 
-_BUILDERS: dict[int, PageBuilder] = {}
-"""One page builder per process and plan: it caches articles, catalogs and templates."""
+_BUILDERS: dict[int, tuple[PageBuilder, FontConfigs]] = {}
+"""One page builder and one set of PDF font configurations per process and plan.
+
+The builder caches articles, catalogs and templates; the font configurations
+(:class:`~.pdf.FontConfigs`) are shared by the PDFs the process makes for the plan.
+"""
+
+
+def release() -> None:
+    """Forget the builder and fonts of the last plan, and remove WeasyPrint's font copies.
+
+    Laid-out documents hold their font configuration in reference cycles: only a
+    collection runs WeasyPrint's clean-up, and a pool worker exits right after this.
+    """
+    if not _BUILDERS:
+        return
+    for _, fonts in _BUILDERS.values():
+        fonts.close()
+    _BUILDERS.clear()
+    import gc
+
+    gc.collect()
 
 
 def run_task(plan: Plan, task: Task) -> TaskResult:
@@ -49,10 +69,11 @@ def run_task(plan: Plan, task: Task) -> TaskResult:
     The page builder is reused while the plan is the same object: the serial
     executor and each worker process of the pool keep one for the whole run.
     """
-    builder = _BUILDERS.get(id(plan))
-    if builder is None:
-        _BUILDERS.clear()
-        builder = _BUILDERS[id(plan)] = PageBuilder(plan)
+    state = _BUILDERS.get(id(plan))
+    if state is None:
+        release()
+        state = _BUILDERS[id(plan)] = (PageBuilder(plan), FontConfigs())
+    builder, fonts = state
     builder.warnings.clear()
     builder.media.clear()
     root = plan.project.root
@@ -88,6 +109,7 @@ def run_task(plan: Plan, task: Task) -> TaskResult:
                     variant=plan.settings.pdf_variant,
                     searchable_text=plan.settings.searchable_text,
                     warnings=pdf_warnings,
+                    fonts=fonts,
                 )
                 # Characters no font has were reported above, once per page.
                 described = [describe_character(char) for char in missing]
