@@ -102,7 +102,6 @@ class _NoMatch(Exception):
     """The text operators do not match the Pango glyphs; leave the line as drawn."""
 
 
-_TJ = re.compile(rb"^\[(.*)\] TJ$", re.DOTALL)
 _TJ_ITEM = re.compile(rb"<([0-9a-f]*)>|(-?[0-9.]+(?:e-?[0-9]+)?)")
 
 
@@ -258,17 +257,16 @@ def _mark_clusters(
             pieces.clear()
 
     for op in ops:
-        match = _TJ.match(op) if isinstance(op, bytes) else None
-        if match is None:
+        # A text operator as WeasyPrint writes it (one per glyph in Nastaliq: thousands a
+        # page), split by one findall: (hex, "") for a glyph string, ("", n) for a shift.
+        if not (isinstance(op, bytes) and op.startswith(b"[") and op.endswith(b"] TJ")):
             out.append(op)
             continue
         pieces: list[bytes] = []
-        for item in _TJ_ITEM.finditer(match.group(1)):
-            hexa, number = item.group(1), item.group(2)
-            if number is not None:
+        for hexa, number in _TJ_ITEM.findall(op, 1, len(op) - 4):
+            if number:
                 pieces.append(number)
                 continue
-            assert hexa is not None
             held = 0  # start of the hex digits not yet in pieces
             for k in range(0, len(hexa), 4):
                 if position >= total or hexa[k : k + 4] != glyphs[position][0]:
