@@ -2,8 +2,8 @@
 
 For each size a synthetic archive (``benchmarks.archive``: 3 target languages) is
 generated in a temporary folder and every command runs as ``workflow.py`` in a child
-process, timed from the outside, its peak memory (``ru_maxrss``) read from
-``os.wait4``'s resource usage of that child alone:
+process started by :mod:`benchmarks.launch`, its time and peak memory (``ru_maxrss``)
+read from ``os.wait4``'s resource usage of that child alone:
 
 - ``extract full``: the first extract (every template and catalog written);
 - ``extract --force``: every article merged again, the state ignored, once half of
@@ -27,10 +27,10 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from benchmarks.archive import edit_articles, generate_archive
+from benchmarks.launch import run_measured
 
 REPO = Path(__file__).resolve().parent.parent
 COLUMNS = (
@@ -49,27 +49,22 @@ def timed(root: Path, *args: str) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds (user + system) and peak resident MB of one ``workflow.py`` run.
 
     CPU seconds are what the command costs whatever else the machine runs; on a loaded
-    machine wall time is mostly waiting for a core.
+    machine wall time is mostly waiting for a core. Started through
+    :mod:`benchmarks.launch`, so the peak is the command's own.
     """
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: modules compiled once, not every run
-    started = time.perf_counter()
-    child = subprocess.Popen(
+    usage, done = run_measured(
         [sys.executable, str(REPO / "workflow.py"), "--project", str(root), "-q", *args],
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        env=env,
     )
-    assert child.stderr is not None
-    errors = child.stderr.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode not in (0, 3):  # 3: review found errors, expected in a synthetic archive
+    if usage.returncode not in (0, 3):  # 3: review found errors, expected in a synthetic archive
         raise SystemExit(
-            f"workflow.py {' '.join(args)} failed ({child.returncode}): {errors.decode()[-2000:]}"
+            f"workflow.py {' '.join(args)} failed ({usage.returncode}): {done.stderr.decode()[-2000:]}"
         )
-    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    return usage.seconds, usage.cpu, usage.peak_mb
 
 
 def _translate_half(root: Path) -> None:

@@ -34,7 +34,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -46,6 +45,7 @@ from typing import Any
 import polib
 
 from benchmarks.argos_bench_model import CLAUSES, NAME, SUBJECTS, TAILS, VERBS, build_bench_package
+from benchmarks.launch import run_measured
 
 OUT = Path(__file__).resolve().parent / "out" / "translate"
 MODELS = OUT / "models"
@@ -185,7 +185,6 @@ def child(argv: list[str]) -> None:
         result = _child_ours(segments, cap)
     else:
         raise SystemExit(f"unknown kind {kind}")
-    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
 
@@ -193,23 +192,21 @@ def child(argv: list[str]) -> None:
 
 
 def measure(kind: str, cap: int, count: int) -> dict[str, float]:
-    """Run one timed path in a fresh interpreter; its JSON result."""
+    """Run one timed path in a fresh interpreter; its JSON result, with its own peak memory."""
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: modules compiled once, not every run
     if kind.startswith("raw+env"):
         env.update(ENV_MALLOC)
-    root = Path(__file__).resolve().parent.parent
-    done = subprocess.run(
+    usage, done = run_measured(
         [sys.executable, "-m", "benchmarks.bench_translate", kind, str(cap), str(count)],
-        cwd=root,
         env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
-    if done.returncode != 0:
-        raise SystemExit(f"benchmark child {kind} failed:\n{done.stderr[-2000:]}")
-    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    if usage.returncode != 0:
+        raise SystemExit(f"benchmark child {kind} failed:\n{done.stderr.decode()[-2000:]}")
+    result: dict[str, float] = json.loads(done.stdout.decode().strip().splitlines()[-1])
+    result["peak_mb"] = usage.peak_mb
     return result
 
 
