@@ -160,3 +160,39 @@ def test_a_long_status_is_printed_as_plain_columns(
     rows = [line.split() for line in out[3:-1]]
     assert len(rows) == 6 and rows[0][:5] == ["a", "ur", "2/5", "4/26", "80%"] and rows[1][0] == "fa"
     assert rows[-1][-1] == "no" and any(row[-1] == "yes" for row in rows)
+
+
+def test_status_reads_only_catalogs_whose_stat_changed(
+    root: Path, run_cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Size, times and inode as when hashed: not read again; any write changes the inode-change time."""
+    from pressroom.catalog import stats_cache
+
+    read: list[str] = []
+    original = stats_cache._read
+
+    def reading(path: str) -> bytes | None:
+        read.append(Path(path).relative_to(root).as_posix())
+        return original(path)
+
+    monkeypatch.setattr(stats_cache, "_read", reading)
+    first = json.loads(run_cli("--project", root, "status", "--json").out)
+    # Every catalog was written moments ago: too recent to trust its stat (racy), read again.
+    read.clear()
+    assert json.loads(run_cli("--project", root, "status", "--json").out) == first
+    assert len(read) == len(first["catalogs"])
+
+    monkeypatch.setattr(stats_cache, "RACY_NS", 0)  # as if every file were old
+    run_cli("--project", root, "status", "--json")
+    read.clear()
+    assert json.loads(run_cli("--project", root, "status", "--json").out) == first
+    assert read == []
+
+    # Rewritten in place, same size, modification time set back: the inode-change time moved.
+    path = root / "translations" / "fa" / "b.po"
+    data, info = path.read_bytes(), path.stat()
+    path.write_bytes(data.replace(b'msgstr "\xd8\xaa', b'msgstr "\xd8\xab', 1))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert path.stat().st_size == info.st_size and path.stat().st_mtime_ns == info.st_mtime_ns
+    json.loads(run_cli("--project", root, "status", "--json").out)
+    assert read == ["translations/fa/b.po"]

@@ -4,7 +4,12 @@ Input: the ``(lang, slug)`` pairs asked for; output: their :class:`~.stats.Catal
 from ``.cache/pressroom/catalog-stats.json`` (beside extract's state) when the bytes of
 the file counted (the catalog, or the template when there is no catalog yet) hash as
 when the entry was made, else from :func:`~.stats.catalog_stats`, which is then
-remembered. The cache wraps whatever ``catalog_stats`` returns: its fields are stored by
+remembered. A file whose size, modification and inode-change times and inode are as
+when it was last hashed is not read again (at 5,000 articles reading and hashing every
+catalog was 0.4 s of a 1 s ``status``): every write changes the inode-change time,
+which no program can set back, and a signature is only kept for a file last changed
+more than two seconds before, so two writes within one clock tick cannot pass for one
+(git's "racy clean" rule). The cache wraps whatever ``catalog_stats`` returns: its fields are stored by
 name, and a change to the counting code (the source of ``stats`` and ``conventions``)
 drops every entry. A missing, unreadable or foreign cache file is simply rebuilt.
 """
@@ -12,8 +17,11 @@ drops every entry. A missing, unreadable or foreign cache file is simply rebuilt
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
+import os
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -25,7 +33,7 @@ from .stats import CatalogStats
 
 CACHE_PATH = Path(".cache") / "pressroom" / "catalog-stats.json"
 """Statistics cache, relative to the project root."""
-_FORMAT = 1
+_FORMAT = 2
 
 
 def _code_fingerprint() -> str:
@@ -36,6 +44,30 @@ def _code_fingerprint() -> str:
             digest.update(Path(module.__file__).read_bytes())
     digest.update(repr([f.name for f in dataclasses.fields(CatalogStats)]).encode())
     return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=4096)
+def _checked(name: str, what: str) -> str:
+    """``check_name`` once per name, not once per (language, article) pair."""
+    return check_name(name, what=what)
+
+
+RACY_NS = 2_000_000_000
+"""A file changed less than this long ago (ns) is hashed again next time, whatever its stat."""
+
+
+def _stat(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        return None
+
+
+def _stored(remembered: dict[str, Any]) -> CatalogStats | None:
+    try:
+        return _from_json(remembered["stats"])
+    except (KeyError, TypeError):
+        return None
 
 
 def _read(path: str) -> bytes | None:
@@ -79,23 +111,31 @@ def cached_catalog_stats(project: Project, pairs: Iterable[tuple[str, str]]) -> 
     # Project.relative's resolve() cost more than reading and hashing the files.
     translations = str(project.translations_dir)
     templates = str(project.templates_dir)
+    settled = time.time_ns() - RACY_NS
     for lang, slug in pairs:
-        key = f"{check_name(lang, what='language')}/{check_name(slug)}"
-        kind, data = "po", _read(f"{translations}/{lang}/{slug}.po")
-        if data is None:
-            kind, data = "pot", _read(f"{templates}/{slug}.pot")
-        digest = hashlib.blake2b(data, digest_size=16).hexdigest() if data is not None else "missing"
-        counted = f"{kind}:{digest}"
+        key = f"{_checked(lang, 'language')}/{_checked(slug, 'article')}"
+        kind, path = "po", f"{translations}/{lang}/{slug}.po"
+        info = _stat(path)
+        if info is None:
+            kind, path = "pot", f"{templates}/{slug}.pot"
+            info = _stat(path)
+        signature = [kind, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino] if info else None
         remembered = known.get(key)
+        if not isinstance(remembered, dict):
+            remembered = {}
         item: CatalogStats | None = None
-        if isinstance(remembered, dict) and remembered.get("file") == counted:
-            try:
-                item = _from_json(remembered["stats"])
-            except (KeyError, TypeError):
-                item = None
+        if signature is not None and remembered.get("stat") == signature:
+            item = _stored(remembered)
         if item is None:
-            item = stats.catalog_stats(project, lang, slug)  # looked up now: tests replace it
-            known[key] = {"file": counted, "stats": _to_json(item)}
+            data = _read(path) if info is not None else None
+            digest = hashlib.blake2b(data, digest_size=16).hexdigest() if data is not None else "missing"
+            counted = f"{kind}:{digest}"
+            if remembered.get("file") == counted:
+                item = _stored(remembered)
+            if item is None:
+                item = stats.catalog_stats(project, lang, slug)  # looked up now: tests replace it
+            trusted = signature if info is not None and info.st_ctime_ns < settled else None
+            known[key] = {"file": counted, "stat": trusted, "stats": _to_json(item)}
             changed = True
         results.append(item)
     if changed:

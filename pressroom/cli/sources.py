@@ -134,7 +134,10 @@ def run_status(args: argparse.Namespace, ctx: Context) -> int:
         )
         previous = item.slug
     if len(rows) > STATUS_TABLE_ROWS:
-        ctx.out.print(_plain_table(rows), markup=False, emoji=False, highlight=False, soft_wrap=True)
+        # Written as it is: rich would split and measure every line for wrapping, even
+        # with -q (0.19 s of 1 s at 15,000 rows).
+        if not ctx.out.quiet:
+            ctx.out.file.write(_plain_table(rows) + "\n")
         return EXIT_OK
 
     from rich import box
