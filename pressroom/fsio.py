@@ -56,8 +56,10 @@ def _open_exclusive(path: Path) -> tuple[int, Path]:
     raise FileExistsError(errno.EEXIST, "no free temporary name", str(path))
 
 
-def _replace_with(path: Path, payload: bytes, *, before_replace: Callable[[], None] | None = None) -> None:
-    """Put ``payload`` at ``path`` through a unique temporary file and ``os.replace``.
+def _replace_with(
+    path: Path, payload: bytes | Iterable[bytes], *, before_replace: Callable[[], None] | None = None
+) -> None:
+    """Put ``payload`` (bytes, or pieces of them) at ``path`` through a temporary file and ``os.replace``.
 
     The temporary file is synced and given the file's mode (0o644 for a new file);
     ``before_replace`` runs last, when it can still stop the replace by raising.
@@ -66,7 +68,10 @@ def _replace_with(path: Path, payload: bytes, *, before_replace: Callable[[], No
     fd, tmp_path = _open_exclusive(path)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            if isinstance(payload, bytes):
+                handle.write(payload)
+            else:
+                handle.writelines(payload)
             handle.flush()
             os.fsync(handle.fileno())
         try:
@@ -100,6 +105,17 @@ def atomic_write(path: Path, data: str | bytes, *, only_if_changed: bool = True)
         raise WorkflowError("is a directory, expected a file", path=path, hint="move the folder away")
     _replace_with(path, payload)
     return True
+
+
+def atomic_write_pieces(path: Path, pieces: Iterable[str]) -> None:
+    """Write text made piece by piece to ``path`` atomically, never holding all of it.
+
+    For reports of hundreds of megabytes; a failure while the pieces are made leaves
+    the old file as it was.
+    """
+    if path.is_dir():
+        raise WorkflowError("is a directory, expected a file", path=path, hint="move the folder away")
+    _replace_with(path, (piece.encode("utf-8") for piece in pieces))
 
 
 def atomic_copy(source: Path, target: Path) -> bool:

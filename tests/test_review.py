@@ -419,6 +419,34 @@ def test_cli_review_formats_and_exit_codes(
     assert [p.name for p in report.parent.iterdir()] == ["report.html"]  # atomic: no temp files left
 
 
+def test_json_report_written_in_pieces_is_what_json_dumps_writes(
+    planted_project: Callable[..., Any], run_cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    """The report is streamed finding by finding; json.dumps of the whole payload is the oracle."""
+    from pressroom.review.codes import CODES
+    from pressroom.review.report import finding_to_dict, json_pieces, summarize
+    from pressroom.review.runner import review
+
+    planted, _ = planted_project("planted")
+    project = load_project(planted)
+    findings = review(project)
+    assert len(findings) > 10 and any(f.span for f in findings) and any(f.msgctxt for f in findings)
+    for chosen in (findings, findings[:1], []):
+        payload = {
+            "summary": summarize(chosen),
+            "checks": {code: str(severity) for code, severity in CODES.items()},
+            "findings": [finding_to_dict(f, project.root) for f in chosen],
+        }
+        expected = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+        assert "".join(json_pieces(chosen, project.root)) == expected
+    output = tmp_path / "report.json"
+    result = run_cli("--project", planted, "review", "--format", "json", "--output", output)
+    assert result.code == 3 and f"wrote {output}" in result.err
+    assert output.read_text("utf-8") == "".join(json_pieces(findings, project.root))
+    assert run_cli("--project", planted, "review", "--format", "json").out == output.read_text("utf-8")
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]  # no temporary left
+
+
 def test_html_report_escapes_and_highlights(planted_project: Callable[..., Any], tmp_path: Path) -> None:
     from pressroom.model import Finding, Severity
     from pressroom.review import format_html

@@ -67,8 +67,8 @@ def _article_or_po(value: str) -> str | Path:
 
 
 def run_review(args: argparse.Namespace, ctx: Context) -> int:
-    from ..fsio import atomic_write
-    from ..review.report import format_html, format_json, format_text, has_errors, summarize
+    from ..fsio import atomic_write, atomic_write_pieces
+    from ..review.report import format_html, format_text, has_errors, json_pieces, summarize
     from ..review.runner import review, review_files
 
     project = ctx.project
@@ -100,9 +100,15 @@ def run_review(args: argparse.Namespace, ctx: Context) -> int:
         _print_text(ctx, findings)
         ctx.out.print(summary, markup=False)
         return status
-    if args.format == "json":
-        report = format_json(findings, project.root)
-    elif args.format == "html":
+    if args.format == "json":  # written as it is made: a large review's report is hundreds of MB
+        pieces = json_pieces(findings, project.root)
+        if args.output is None:
+            ctx.out.file.writelines(pieces)
+        else:
+            atomic_write_pieces(args.output, pieces)
+            ctx.err.print(f"wrote {args.output} ({summary})", markup=False)
+        return status
+    if args.format == "html":
         report = format_html(project, findings)
     else:
         report = format_text(project, findings) + summary + "\n"
