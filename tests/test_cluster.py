@@ -262,6 +262,23 @@ def test_executor_values_and_the_missing_extra(
         ]
 
 
+def test_a_local_cluster_leaves_this_process_environment_as_it_was() -> None:
+    """Dask's nanny writes its workers' variables into the starting process; they go back out.
+
+    Before, every program started afterwards (a benchmark's decoding children, msgcat)
+    inherited ``OMP_NUM_THREADS=1`` and Dask's allocator settings.
+    """
+    import os
+
+    before = dict(os.environ)
+    assert "OMP_NUM_THREADS" not in before or before["OMP_NUM_THREADS"] != "1"
+    with open_engine(parse_executor("dask", {}), workers=1) as engine:
+        assert dict(os.environ) == before
+        seen = getattr(engine, "client").run(lambda: os.environ.get("OMP_NUM_THREADS"))  # noqa: B009
+        assert list(seen.values()) == ["1"]  # the worker keeps Dask's own
+    assert dict(os.environ) == before
+
+
 def test_shipped_files_are_written_whole_once_and_served_only_from_the_build_folder(tmp_path: Path) -> None:
     from pressroom.cluster import bundle_files, materialise
     from pressroom.cluster.state import FileBundle

@@ -12,6 +12,7 @@ times, then :class:`~pressroom.errors.ClusterError`).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -77,16 +78,17 @@ class DaskEngine:
                 self.description = f"dask scheduler {address}"
             else:
                 count = max(1, workers or os.cpu_count() or 1)
-                self._cluster = LocalCluster(
-                    n_workers=count,
-                    threads_per_worker=1,
-                    processes=True,
-                    host="127.0.0.1",
-                    # The scheduler serves HTTP (health, metrics) whatever this says;
-                    # None means port 8787, taken by the first cluster on the machine.
-                    dashboard_address="127.0.0.1:0",
-                    silence_logs=logging.ERROR,
-                )
+                with _environment_kept():
+                    self._cluster = LocalCluster(
+                        n_workers=count,
+                        threads_per_worker=1,
+                        processes=True,
+                        host="127.0.0.1",
+                        # The scheduler serves HTTP (health, metrics) whatever this says;
+                        # None means port 8787, taken by the first cluster on the machine.
+                        dashboard_address="127.0.0.1:0",
+                        silence_logs=logging.ERROR,
+                    )
                 self.client = Client(self._cluster, set_as_default=False)
                 self.description = f"dask local cluster, {count} workers"
         except OSError as exc:  # distributed raises OSError("Timed out trying to connect ...")
@@ -186,3 +188,23 @@ class DaskEngine:
         if self._cluster is not None:
             self._cluster.close()
             self._cluster = None
+
+
+@contextlib.contextmanager
+def _environment_kept() -> Iterator[None]:
+    """This process's environment as it was, whatever starting a local cluster set in it.
+
+    Dask's nanny writes its workers' variables (``OMP_NUM_THREADS=1``,
+    ``MALLOC_TRIM_THRESHOLD_=65536``, ...) into the *starting* process's ``os.environ``
+    before it spawns them: every program this process ran afterwards inherited them (a
+    benchmark's CTranslate2 children decoded with one thread). The workers have theirs.
+    """
+    saved = dict(os.environ)
+    try:
+        yield
+    finally:
+        for key in set(os.environ) - set(saved):
+            del os.environ[key]
+        for key, value in saved.items():
+            if os.environ.get(key) != value:
+                os.environ[key] = value
