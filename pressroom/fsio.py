@@ -268,6 +268,44 @@ class ChangedOnDiskError(WorkflowError):
     """A file changed on disk between our read and our write; nothing was written."""
 
 
+RACY_NS = 2_000_000_000
+"""A file changed less than this long (ns) before its signature was taken is not trusted by it."""
+
+
+def read_if_present(path: str) -> bytes | None:
+    """The bytes of ``path``, or None when there is no such file (for caches that hash many)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+
+
+def stat_signature(path: str | Path) -> list[int] | None:
+    """Size, modification and inode-change times and inode of ``path``; None when it is missing.
+
+    Two equal signatures mean the file was not written in between: every write moves
+    the inode-change time, which no program can set back (``touch`` and ``os.utime``
+    move it too), except within one clock tick: see :func:`settled`. Callers keep a
+    content hash beside it and fall back to it whenever the signature differs.
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+
+
+def settled(signature: list[int] | None, now_ns: int) -> list[int] | None:
+    """``signature`` if its file last changed over 2 s before ``now_ns``, else None (not to be kept).
+
+    A file written again within the same clock tick as the signature was taken would
+    keep it, so a recent one is hashed again next time (git's rule for "racily clean"
+    files).
+    """
+    return signature if signature is not None and signature[2] < now_ns - RACY_NS else None
+
+
 def digest_bytes(data: bytes) -> str:
     """The fingerprint we compare file contents by (BLAKE2b, 128 bits, hex)."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()

@@ -166,23 +166,24 @@ def test_status_reads_only_catalogs_whose_stat_changed(
     root: Path, run_cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Size, times and inode as when hashed: not read again; any write changes the inode-change time."""
+    from pressroom import fsio
     from pressroom.catalog import stats_cache
 
     read: list[str] = []
-    original = stats_cache._read
+    original = stats_cache.read_if_present
 
     def reading(path: str) -> bytes | None:
         read.append(Path(path).relative_to(root).as_posix())
         return original(path)
 
-    monkeypatch.setattr(stats_cache, "_read", reading)
+    monkeypatch.setattr(stats_cache, "read_if_present", reading)
     first = json.loads(run_cli("--project", root, "status", "--json").out)
     # Every catalog was written moments ago: too recent to trust its stat (racy), read again.
     read.clear()
     assert json.loads(run_cli("--project", root, "status", "--json").out) == first
     assert len(read) == len(first["catalogs"])
 
-    monkeypatch.setattr(stats_cache, "RACY_NS", 0)  # as if every file were old
+    monkeypatch.setattr(fsio, "RACY_NS", 0)  # as if every file were old
     run_cli("--project", root, "status", "--json")
     read.clear()
     assert json.loads(run_cli("--project", root, "status", "--json").out) == first

@@ -43,7 +43,8 @@ from .conventions import (
     settle_reviewed,
     translations,
 )
-from .extract import STATE_PATH, CatalogChange, ExtractReport, Glossary, extract
+from .extract import CatalogChange, ExtractReport, Glossary, extract
+from .extract_state import STATE_PATH
 from .io import format_catalog, format_catalogs, read_catalog, write_catalog, write_catalogs
 from .merge import SIMILARITY_THRESHOLD, MergeCounts, merge_entries
 from .stats import CatalogStats, catalog_slugs, catalog_stats, count_entries, count_words

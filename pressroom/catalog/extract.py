@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,19 +22,19 @@ import polib
 
 from .. import __version__
 from ..errors import SourceError
-from ..fsio import ChangedOnDiskError, atomic_write, folder_lock, write_all_if_unchanged
+from ..fsio import (
+    ChangedOnDiskError,
+    folder_lock,
+    settled,
+    write_all_if_unchanged,
+)
 from ..languages import Language
 from ..project import Project
 from .conventions import settle_reviewed
+from .extract_state import STATE_FORMAT, STATE_PATH, ArticleFiles, ExtractState, file_hashes, file_signatures
 from .io import format_catalogs, read_catalog
 from .merge import MergeCounts, merge_entries
 from .template import catalog_header, catalog_signature, now_stamp, template_entries, template_header
-
-STATE_PATH = Path(".cache") / "pressroom" / "extract-state.json"
-"""Where extract remembers content hashes of what it last saw, under the project root."""
-_STATE_FORMAT = 3
-"""Bumped whenever extract writes other bytes for the same files (2: glossary notes in the
-template; 3: soft line breaks in msgids became spaces)."""
 
 
 class Glossary(Protocol):
@@ -109,21 +109,10 @@ class ExtractReport:
 # --------------------------------------------------------------------------- the state file
 
 
-def _hash_bytes(data: bytes | None) -> str | None:
-    return hashlib.blake2b(data, digest_size=16).hexdigest() if data is not None else None
-
-
-def _read_bytes(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-
-
 def _fingerprint(project: Project, languages: Sequence[Language], glossary: Glossary | None) -> str:
     """Everything besides the files that changes extract's output."""
     parts = [
-        str(_STATE_FORMAT),
+        str(STATE_FORMAT),
         __version__,
         project.name,
         project.relative(project.source_dir),
@@ -131,56 +120,6 @@ def _fingerprint(project: Project, languages: Sequence[Language], glossary: Glos
         repr(getattr(glossary, "terms", glossary)) if glossary is not None else "",
     ]
     return hashlib.blake2b("\x00".join(parts).encode("utf-8"), digest_size=16).hexdigest()
-
-
-def _file_hashes(project: Project, languages: Sequence[Language], slug: str) -> dict[str, str | None]:
-    """Content hashes of an article's source, template and catalogs (None for a missing file)."""
-    hashes = {"source": _hash_bytes(_read_bytes(project.source_path(slug)))}
-    hashes["pot"] = _hash_bytes(_read_bytes(project.pot_path(slug)))
-    for language in languages:
-        hashes[language.code] = _hash_bytes(_read_bytes(project.po_path(language.code, slug)))
-    return hashes
-
-
-@dataclass(slots=True)
-class _State:
-    """What the last runs saw, per article: file hashes and obsolete entries left."""
-
-    path: Path
-    fingerprint: str
-    known: dict[str, Any]
-    """Articles remembered under the same fingerprint (nothing when it changed)."""
-
-    @classmethod
-    def load(cls, path: Path, fingerprint: str, *, force: bool) -> _State:
-        state: Any = {}
-        if not force:
-            try:
-                state = json.loads(path.read_text("utf-8"))
-            except (OSError, ValueError):
-                state = {}
-        if not isinstance(state, dict) or state.get("fingerprint") != fingerprint:
-            return cls(path, fingerprint, {})
-        return cls(path, fingerprint, state.get("articles", {}))
-
-    def unchanged(self, slug: str, hashes: dict[str, str | None], *, prune: bool) -> bool:
-        """Whether the article's files are as last seen (and pruning would drop nothing)."""
-        remembered = self.known.get(slug)
-        return (
-            remembered is not None
-            and remembered.get("hashes") == hashes
-            and not (prune and remembered.get("obsolete", 0))
-        )
-
-    def save(self, updates: dict[str, Any]) -> None:
-        """Remember ``updates`` with what is known (a run saves after every chunk)."""
-        self.known.update(updates)
-        payload = json.dumps(
-            {"format": _STATE_FORMAT, "fingerprint": self.fingerprint, "articles": self.known},
-            sort_keys=True,
-            indent=0,
-        )
-        atomic_write(self.path, payload + "\n")
 
 
 # --------------------------------------------------------------------------- extract
@@ -404,13 +343,29 @@ def _extract_once(
     """One pass over the articles, chunk by chunk; appends to ``done``, returns the articles skipped."""
     languages = project.target_languages()
     chosen = _select_slugs(project, slugs)
-    state = _State.load(project.root / STATE_PATH, _fingerprint(project, languages, glossary), force=force)
+    fingerprint = _fingerprint(project, languages, glossary)
+    state = ExtractState.load(project.root / STATE_PATH, fingerprint, force=force)
     stamp = functools.cache(now_stamp)  # one date for every catalog of the run, taken when first needed
 
     skipped = 0
     pending: list[_Pending] = []
     read_digests: dict[Path, str | None] = {}
     touched: list[str] = []
+    refreshed: dict[str, Any] = {}  # skipped articles whose files' signatures are now settled
+    now = time.time_ns()
+
+    files = ArticleFiles.of(project, languages)
+
+    def remembered(slug: str, obsolete: int) -> dict[str, Any]:
+        # Signatures first: a save between them and the hashes leaves the signature stale,
+        # so the next run hashes the file again and sees the save.
+        paths = files.paths(slug)
+        signatures = file_signatures(paths)
+        return {
+            "hashes": file_hashes(paths),
+            "obsolete": obsolete,
+            "stats": {name: settled(signature, now) for name, signature in signatures.items()},
+        }
 
     def flush() -> None:
         texts = format_catalogs([item.po for item in pending])
@@ -419,20 +374,26 @@ def _extract_once(
         )
         done.extend(_report(pending, written, 0).changes)
         obsolete = _obsolete_left(pending)
-        state.save(
-            {
-                slug: {"hashes": _file_hashes(project, languages, slug), "obsolete": obsolete.get(slug, 0)}
-                for slug in touched
-            }
-        )
+        updates = {**refreshed, **{slug: remembered(slug, obsolete.get(slug, 0)) for slug in touched}}
+        if updates:
+            state.save(updates)
         pending.clear()
         read_digests.clear()
         touched.clear()
+        refreshed.clear()
 
     for slug in chosen:
-        hashes = _file_hashes(project, languages, slug)
+        paths = files.paths(slug)
+        signatures = file_signatures(paths)
+        if state.untouched(slug, signatures, prune=prune):
+            skipped += 1
+            continue
+        hashes = file_hashes(paths)
         if state.unchanged(slug, hashes, prune=prune):
             skipped += 1
+            trusted = {name: settled(signature, now) for name, signature in signatures.items()}
+            if trusted != state.known[slug].get("stats"):
+                refreshed[slug] = {**state.known[slug], "stats": trusted}
             continue
         # The bytes we merge from: a catalog saved by someone else before our write is
         # never overwritten (fsio.write_all_if_unchanged raises, and the run starts over).
@@ -443,6 +404,6 @@ def _extract_once(
         touched.append(slug)
         if len(touched) >= CHUNK_ARTICLES:
             flush()
-    if touched or not done:
+    if touched or refreshed or not done:
         flush()
     return skipped

@@ -20,13 +20,12 @@ import dataclasses
 import functools
 import hashlib
 import json
-import os
 import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..fsio import atomic_write
+from ..fsio import atomic_write, read_if_present, settled, stat_signature
 from ..project import Project, check_name
 from . import conventions, stats
 from .stats import CatalogStats
@@ -52,29 +51,10 @@ def _checked(name: str, what: str) -> str:
     return check_name(name, what=what)
 
 
-RACY_NS = 2_000_000_000
-"""A file changed less than this long ago (ns) is hashed again next time, whatever its stat."""
-
-
-def _stat(path: str) -> os.stat_result | None:
-    try:
-        return os.stat(path)
-    except FileNotFoundError:
-        return None
-
-
 def _stored(remembered: dict[str, Any]) -> CatalogStats | None:
     try:
         return _from_json(remembered["stats"])
     except (KeyError, TypeError):
-        return None
-
-
-def _read(path: str) -> bytes | None:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except FileNotFoundError:
         return None
 
 
@@ -111,31 +91,31 @@ def cached_catalog_stats(project: Project, pairs: Iterable[tuple[str, str]]) -> 
     # Project.relative's resolve() cost more than reading and hashing the files.
     translations = str(project.translations_dir)
     templates = str(project.templates_dir)
-    settled = time.time_ns() - RACY_NS
+    now = time.time_ns()
     for lang, slug in pairs:
         key = f"{_checked(lang, 'language')}/{_checked(slug, 'article')}"
         kind, path = "po", f"{translations}/{lang}/{slug}.po"
-        info = _stat(path)
-        if info is None:
+        signature = stat_signature(path)
+        if signature is None:
             kind, path = "pot", f"{templates}/{slug}.pot"
-            info = _stat(path)
-        signature = [kind, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino] if info else None
+            signature = stat_signature(path)
         remembered = known.get(key)
         if not isinstance(remembered, dict):
             remembered = {}
         item: CatalogStats | None = None
-        if signature is not None and remembered.get("stat") == signature:
+        if signature is not None and remembered.get("stat") == [kind, *signature]:
             item = _stored(remembered)
         if item is None:
-            data = _read(path) if info is not None else None
+            data = read_if_present(path) if signature is not None else None
             digest = hashlib.blake2b(data, digest_size=16).hexdigest() if data is not None else "missing"
             counted = f"{kind}:{digest}"
             if remembered.get("file") == counted:
                 item = _stored(remembered)
             if item is None:
                 item = stats.catalog_stats(project, lang, slug)  # looked up now: tests replace it
-            trusted = signature if info is not None and info.st_ctime_ns < settled else None
-            known[key] = {"file": counted, "stat": trusted, "stats": _to_json(item)}
+            trusted = settled(signature, now)
+            stat = [kind, *trusted] if trusted else None
+            known[key] = {"file": counted, "stat": stat, "stats": _to_json(item)}
             changed = True
         results.append(item)
     if changed:
