@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,7 +68,7 @@ def _article_or_po(value: str) -> str | Path:
 
 
 def run_review(args: argparse.Namespace, ctx: Context) -> int:
-    from ..fsio import atomic_write, atomic_write_pieces
+    from ..fsio import atomic_write_pieces
     from ..review.report import format_html, format_text, has_errors, json_pieces, summarize
     from ..review.runner import review, review_files
 
@@ -100,22 +101,17 @@ def run_review(args: argparse.Namespace, ctx: Context) -> int:
         _print_text(ctx, findings)
         ctx.out.print(summary, markup=False)
         return status
-    if args.format == "json":  # written as it is made: a large review's report is hundreds of MB
+    pieces: Iterable[str]
+    if args.format == "json":  # made as it is written: a large review's report is hundreds of MB
         pieces = json_pieces(findings, project.root)
-        if args.output is None:
-            ctx.out.file.writelines(pieces)
-        else:
-            atomic_write_pieces(args.output, pieces)
-            ctx.err.print(f"wrote {args.output} ({summary})", markup=False)
-        return status
-    if args.format == "html":
-        report = format_html(project, findings)
+    elif args.format == "html":
+        pieces = [format_html(project, findings)]
     else:
-        report = format_text(project, findings) + summary + "\n"
+        pieces = [format_text(project, findings), summary + "\n"]
     if args.output is None:
-        ctx.out.file.write(report)
+        ctx.out.file.writelines(pieces)
     else:
-        atomic_write(args.output, report)
+        atomic_write_pieces(args.output, pieces)
         ctx.err.print(f"wrote {args.output} ({summary})", markup=False)
     return status
 
