@@ -13,14 +13,15 @@ Workload: the synthetic archive of ``benchmarks/archive.py`` (12 articles; ``--q
 Each is run in this process the way ``--executor local`` runs it (translate: one
 CTranslate2 model using both cores; render: a pool of 2 processes) and on an
 embedded Dask cluster of worker processes (``--executor dask``), one thread and one
-CTranslate2 thread per worker. The local runs come first, before any cluster is up
-in this process: with a Dask scheduler's event loop in the same process, CTranslate2's
-two OpenMP threads spin-waited and the local translate took 72 s instead of the 33 s
-it took when Dask's ``OMP_NUM_THREADS=1`` had leaked into this process and made it
-single-threaded (both wrong baselines). The clusters are then started before their
-timed runs (start-up is printed on its own: it is paid once per command, not per
-article), and take turns, round after round; the best round of each counts, which
-takes some of the noise of a shared machine out. Printed: seconds,
+CTranslate2 thread per worker. The local runs come first, before any cluster is up.
+Known fault of this baseline, not yet explained: the local translate here, in a
+process that has imported Dask, is slower with CTranslate2's two threads than one
+Dask worker with one thread (72 s against 41 s; 33 s while Dask's ``OMP_NUM_THREADS=1``
+still leaked into this process), whereas ``bench_translate``'s fresh processes gain
+from the second thread; read the engine-overhead line with that in mind. The clusters
+are started before their timed runs (start-up is printed on its own: it is paid once
+per command, not per article), and take turns, round after round; the best round of
+each counts, which takes some of the noise of a shared machine out. Printed: seconds,
 the engine's overhead as a share of the local run (aim: at most 15%), and the
 speed-up from 1 to 2 workers.
 
