@@ -156,7 +156,7 @@ def _pofilter_check_count() -> int:
     return len(tee.getfilters())
 
 
-def run(quick: bool = False) -> None:
+def run(quick: bool = False) -> dict[str, str]:
     n = 60 if quick else 1000
     with tempfile.TemporaryDirectory(prefix="bench-review-") as tmp:
         root = Path(tmp) / "archive"
@@ -202,3 +202,9 @@ def run(quick: bool = False) -> None:
     # On a shared machine wall time depends on the neighbours; CPU time much less.
     print(f"CPU seconds: review {ours_cpu:.2f}, pofilter default {full_cpu:.2f}, overlap {subset_cpu:.2f}; "
           f"ratios {full_cpu / ours_cpu:.2f}x and {subset_cpu / ours_cpu:.2f}x")  # fmt: skip
+    return {
+        "review vs pofilter, overlapping filters": (
+            f"{subset / ours_cli:.2f}x wall, {subset_cpu / ours_cpu:.2f}x CPU (aim >= 2x)"
+        ),
+        "review vs pofilter, default filters": f"{full / ours_cli:.2f}x wall, {full_cpu / ours_cpu:.2f}x CPU",
+    }
