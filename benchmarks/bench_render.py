@@ -104,6 +104,13 @@ def _pages(path: Path) -> int:
     return int(next(line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")))
 
 
+def _article_pdf(project: Project, lang: str, slug: str) -> None:
+    """Render one language's article PDF again, serially, drafts included."""
+    render(
+        project, [lang], [slug], formats=("pdf",), bilingual=False, force=True, jobs=1, include_drafts=True
+    )
+
+
 def _page_inputs(project: Project, slug: str, lang: str) -> tuple[str, Path]:
     """The HTML text and path the pipeline hands to ``pdf.write_pdf`` for one article PDF."""
     import pressroom.rendering.worker as worker
@@ -117,16 +124,7 @@ def _page_inputs(project: Project, slug: str, lang: str) -> tuple[str, Path]:
 
     worker.write_pdf = record  # type: ignore[assignment]
     try:
-        render(
-            project,
-            [lang],
-            [slug],
-            formats=("pdf",),
-            bilingual=False,
-            force=True,
-            jobs=1,
-            include_drafts=True,
-        )
+        _article_pdf(project, lang, slug)
     finally:
         worker.write_pdf = original
     return seen[0]
@@ -225,16 +223,7 @@ def run(*, quick: bool = False) -> dict[str, str]:
         serial_total = 0.0
         for lang in ("en", *LANGS):
             start = time.perf_counter()
-            render(
-                project,
-                [lang],
-                [slug],
-                formats=("pdf",),
-                bilingual=False,
-                force=True,
-                jobs=1,
-                include_drafts=True,
-            )
+            _article_pdf(project, lang, slug)
             elapsed = time.perf_counter() - start
             serial_total += elapsed
             pages = _pages(out / lang / f"{slug}.pdf")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 TAG = "tag"
@@ -201,6 +202,11 @@ def mask_non_prose(text: str, fill: str = " ") -> str:
     ``fill=" "`` suits checks of words and numbers; ``fill="\\x00"`` keeps a token
     from looking like whitespace (for the spacing check).
     """
+    return replace_tokens(text, lambda token: fill * (token.end - token.start))
+
+
+def replace_tokens(text: str, replacement: Callable[[Token], str]) -> str:
+    """``text`` with each non-prose token replaced by ``replacement(token)``, of the same length."""
     tokens = iter_tokens(text)
     if not tokens:
         return text
@@ -208,7 +214,7 @@ def mask_non_prose(text: str, fill: str = " ") -> str:
     position = 0
     for token in tokens:
         pieces.append(text[position : token.start])
-        pieces.append(fill * (token.end - token.start))
+        pieces.append(replacement(token))
         position = token.end
     pieces.append(text[position:])
     return "".join(pieces)

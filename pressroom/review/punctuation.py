@@ -12,7 +12,7 @@ import re
 
 from ..languages import Language
 from .codes import Problem
-from .masking import ENTITY, TAG, iter_tokens, mask_non_prose
+from .masking import ENTITY, TAG, Token, mask_non_prose, replace_tokens
 
 _TRAILING = " \t\n\u00a0\"'”’»)]*_\u200f\u200e\u061c"
 _END_MARKS = ".?!,;:۔؟،؛…"
@@ -28,23 +28,16 @@ def _punctuation_view(text: str) -> str:
     stripped = text.rstrip(_TRAILING)
     if stripped[-1:] not in (">", ";"):
         return text  # only a tag's ">" or an entity's ";" can pass for a mark at the end
-    tokens = iter_tokens(text)
-    if not tokens:
-        return text
-    pieces = []
-    position = 0
-    for token in tokens:
-        pieces.append(text[position : token.start])
-        size = token.end - token.start
-        if token.kind == TAG:
-            pieces.append(" " * size)
-        elif token.kind == ENTITY and (meaning := html.unescape(token.text)) in _ENTITY_MARKS:
-            pieces.append(meaning + " " * (size - 1))
-        else:
-            pieces.append("x" * size)
-        position = token.end
-    pieces.append(text[position:])
-    return "".join(pieces)
+    return replace_tokens(text, _punctuation_token)
+
+
+def _punctuation_token(token: Token) -> str:
+    size = token.end - token.start
+    if token.kind == TAG:
+        return " " * size
+    if token.kind == ENTITY and (meaning := html.unescape(token.text)) in _ENTITY_MARKS:
+        return meaning + " " * (size - 1)
+    return "x" * size
 
 
 def _end_mark(text: str) -> tuple[str, int]:
